@@ -1,0 +1,1 @@
+//! plotbox host (skeleton; see issue 3).

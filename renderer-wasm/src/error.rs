@@ -1,0 +1,113 @@
+//! The one error type of a render, serialized as SPEC.md's error JSON.
+
+use serde::Serialize;
+
+/// The stable error kinds of SPEC.md. The renderer itself produces only `InvalidSpec`,
+/// `TooLarge` and `Internal`; the host adds the sandbox kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// Not JSON, wrong types, unknown fields, mismatched lengths, impossible values.
+    InvalidSpec,
+    /// A configured limit (canvas, points, bins, cells, text) was exceeded.
+    TooLarge,
+    /// The render ran past its time limit and was stopped (host only).
+    DeadlineExceeded,
+    /// The render needed more memory than its limit (host only).
+    MemoryLimit,
+    /// The server is at capacity (server only).
+    Overloaded,
+    /// A bug; the message says what failed.
+    Internal,
+}
+
+impl ErrorKind {
+    /// The name used in the error JSON, e.g. `"invalid_spec"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidSpec => "invalid_spec",
+            ErrorKind::TooLarge => "too_large",
+            ErrorKind::DeadlineExceeded => "deadline_exceeded",
+            ErrorKind::MemoryLimit => "memory_limit",
+            ErrorKind::Overloaded => "overloaded",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    /// Parses the name used in the error JSON.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "invalid_spec" => ErrorKind::InvalidSpec,
+            "too_large" => ErrorKind::TooLarge,
+            "deadline_exceeded" => ErrorKind::DeadlineExceeded,
+            "memory_limit" => ErrorKind::MemoryLimit,
+            "overloaded" => ErrorKind::Overloaded,
+            "internal" => ErrorKind::Internal,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a spec could not be rendered, with the JSON Pointer of the faulty field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{kind}: {message}{}", path.as_deref().map(|p| format!(" (at {p})")).unwrap_or_default())]
+pub struct RenderError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// JSON Pointer (RFC 6901) to the field at fault; `""` is the whole document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl RenderError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        RenderError {
+            kind,
+            message: message.into(),
+            path: None,
+        }
+    }
+
+    pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
+        RenderError {
+            kind: ErrorKind::InvalidSpec,
+            message: message.into(),
+            path: Some(path.into()),
+        }
+    }
+
+    pub fn too_large(path: impl Into<String>, message: impl Into<String>) -> Self {
+        RenderError {
+            kind: ErrorKind::TooLarge,
+            message: message.into(),
+            path: Some(path.into()),
+        }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        RenderError::new(ErrorKind::Internal, message)
+    }
+
+    /// The SPEC.md error document: `{"error": {"kind", "message", "path"?}}`.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Envelope<'a> {
+            error: &'a RenderError,
+        }
+        serde_json::to_string(&Envelope { error: self }).unwrap_or_else(|_| {
+            String::from(r#"{"error":{"kind":"internal","message":"error not serializable"}}"#)
+        })
+    }
+}
+
+/// Appends one reference token to a JSON Pointer, escaping `~` and `/` (RFC 6901).
+pub fn pointer_push(base: &str, token: impl std::fmt::Display) -> String {
+    let token = token.to_string().replace('~', "~0").replace('/', "~1");
+    format!("{base}/{token}")
+}

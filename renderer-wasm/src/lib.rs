@@ -1,0 +1,78 @@
+//! plotbox's renderer: one plot spec (JSON, see `SPEC.md`) in, one picture (SVG or
+//! PNG) out, with no I/O of any kind.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! JSON bytes ─parse─▶ spec::Figure ─validate─▶ ValidFigure ─layout─▶ scene::Scene ─┬─svg─▶ SVG bytes
+//!                                                                                  └─png─▶ PNG bytes
+//! ```
+//!
+//! The crate compiles to `wasm32-unknown-unknown` as the module that both the host
+//! sandbox and the browser run (see [`abi`] for its exports), and natively as an rlib
+//! for tests and benchmarks. Both builds give byte-identical SVG: everything that
+//! decides layout uses `libm`, never the platform's math library.
+//!
+//! ```
+//! let svg = renderer_wasm::render(br#"{"series": [{"type": "line", "y": [1, 3, 2]}]}"#, renderer_wasm::Format::Svg)?;
+//! assert!(svg.starts_with(b"<svg"));
+//! # Ok::<(), renderer_wasm::RenderError>(())
+//! ```
+
+pub mod abi;
+pub mod color;
+pub mod error;
+pub mod layout;
+mod parse;
+pub mod png;
+pub mod scene;
+pub mod spec;
+pub mod svg;
+pub mod text;
+pub mod validate;
+
+pub use error::{ErrorKind, RenderError};
+pub use parse::parse_figure;
+pub use validate::{Limits, ValidFigure};
+
+/// The output format of a render.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Format {
+    Svg,
+    /// PNG at a device pixel ratio of 1 to 4.
+    Png {
+        scale: f64,
+    },
+}
+
+/// Renders a spec document to the picture bytes, with the default [`Limits`].
+pub fn render(spec: &[u8], format: Format) -> Result<Vec<u8>, RenderError> {
+    render_with_limits(spec, format, &Limits::default())
+}
+
+/// Renders a spec document to the picture bytes.
+pub fn render_with_limits(
+    spec: &[u8],
+    format: Format,
+    limits: &Limits,
+) -> Result<Vec<u8>, RenderError> {
+    let figure = parse_figure(spec)?;
+    let scale = match format {
+        Format::Svg => 1.0,
+        Format::Png { scale } => scale,
+    };
+    let valid = validate::validate(figure, scale, limits)?;
+    let scene = layout::build_scene(&valid)?;
+    match format {
+        Format::Svg => Ok(svg::encode(&scene).into_bytes()),
+        Format::Png { scale } => png::encode(&scene, scale),
+    }
+}
+
+/// The JSON Schema of the spec, generated from [`spec::Figure`], pretty-printed.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(spec::Figure);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,122 @@
+//! Text in the one embedded font, DejaVu Sans (from the `dejavu` crate; its license
+//! is in `renderer-wasm/FONT-LICENSE`).
+//!
+//! The renderer owns text instead of leaving it to a viewer or a system font: layout
+//! measures strings here, and both encoders draw the same glyph outlines from here, so
+//! a picture is identical in every viewer and on every machine. Shaping is simple:
+//! one glyph per character through the `cmap`, horizontal advances, and pair kerning
+//! from the `kern` table (as matplotlib's Agg text does).
+
+use std::sync::OnceLock;
+
+use ttf_parser::{Face, GlyphId};
+
+/// The parsed embedded font. Parsing is lazy and cheap; it happens once per process
+/// (per module instance, in the sandbox).
+pub fn face() -> &'static Face<'static> {
+    static FACE: OnceLock<Face<'static>> = OnceLock::new();
+    FACE.get_or_init(|| {
+        // The font is a constant of this crate, not input: failing here is a build bug.
+        #[allow(clippy::expect_used)]
+        Face::parse(dejavu::sans::regular(), 0).expect("the embedded DejaVu Sans parses")
+    })
+}
+
+/// One placed glyph of a shaped string.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlacedGlyph {
+    pub id: GlyphId,
+    /// Offset of the glyph origin from the start of the string, in px.
+    pub x: f64,
+}
+
+/// A shaped single line of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shaped {
+    pub glyphs: Vec<PlacedGlyph>,
+    /// Advance width of the whole string, in px.
+    pub width: f64,
+    /// px per font unit at the requested size.
+    pub scale: f64,
+}
+
+/// Shapes `text` at `size` px. Characters the font lacks become its `.notdef` box.
+pub fn shape(text: &str, size: f64) -> Shaped {
+    let face = face();
+    let scale = size / f64::from(face.units_per_em());
+    let mut glyphs = Vec::with_capacity(text.len());
+    let mut pen = 0.0;
+    let mut previous: Option<GlyphId> = None;
+    for ch in text.chars() {
+        let ch = if ch.is_control() { ' ' } else { ch };
+        let id = face.glyph_index(ch).unwrap_or(GlyphId(0));
+        if let Some(left) = previous {
+            pen += f64::from(kerning(face, left, id)) * scale;
+        }
+        glyphs.push(PlacedGlyph { id, x: pen });
+        pen += f64::from(face.glyph_hor_advance(id).unwrap_or(0)) * scale;
+        previous = Some(id);
+    }
+    Shaped {
+        glyphs,
+        width: pen,
+        scale,
+    }
+}
+
+/// Advance width of `text` at `size` px.
+pub fn measure(text: &str, size: f64) -> f64 {
+    shape(text, size).width
+}
+
+/// Distance from the baseline up to the top of the line box, in px.
+pub fn ascent(size: f64) -> f64 {
+    let face = face();
+    f64::from(face.ascender()) * size / f64::from(face.units_per_em())
+}
+
+/// Distance from the baseline down to the bottom of the line box, in px (positive).
+pub fn descent(size: f64) -> f64 {
+    let face = face();
+    -f64::from(face.descender()) * size / f64::from(face.units_per_em())
+}
+
+/// Height of capital letters above the baseline, in px; centring on this looks right
+/// for tick labels, which are mostly digits.
+pub fn cap_height(size: f64) -> f64 {
+    let face = face();
+    let units = face
+        .glyph_index('H')
+        .and_then(|id| face.glyph_bounding_box(id))
+        .map_or(face.ascender(), |bbox| bbox.y_max);
+    f64::from(units) * size / f64::from(face.units_per_em())
+}
+
+fn kerning(face: &Face<'_>, left: GlyphId, right: GlyphId) -> i16 {
+    let Some(kern) = face.tables().kern else {
+        return 0;
+    };
+    kern.subtables
+        .into_iter()
+        .filter(|t| t.horizontal && !t.variable)
+        .find_map(|t| t.glyphs_kerning(left, right))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wider_strings_measure_wider() {
+        assert!(measure("0000", 10.0) > measure("00", 10.0));
+        assert!((measure("00", 20.0) - 2.0 * measure("00", 10.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn font_metrics_are_sane() {
+        assert!(ascent(10.0) > cap_height(10.0));
+        assert!(descent(10.0) > 0.0);
+        assert_eq!(measure("", 12.0), 0.0);
+    }
+}

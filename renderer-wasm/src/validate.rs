@@ -1,0 +1,701 @@
+//! Validation: everything SPEC.md forbids, and every size limit, checked before layout
+//! allocates anything in proportion to the input.
+//!
+//! A hostile spec gets `too_large` from here rather than an allocation failure later:
+//! the canvas, the number of axes, series, points, bins, heatmap cells and text length
+//! are all bounded by [`Limits`]. Semantic faults (mismatched lengths, values out of
+//! range, unknown colors) are `invalid_spec`. Every error carries the JSON Pointer of
+//! the field at fault. The output, [`ValidFigure`], has the shorthand folded into one
+//! axes, so layout sees a single shape.
+
+use crate::color;
+use crate::error::{pointer_push, RenderError};
+use crate::scene::Color;
+use crate::spec::*;
+
+/// Bounds on what one spec may ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    /// Largest `width` or `height`, in CSS px.
+    pub max_side: u64,
+    /// Largest canvas in device pixels (width × height × scale²).
+    pub max_device_pixels: u64,
+    /// Most subplot cells.
+    pub max_axes: u64,
+    /// Most series in the whole figure.
+    pub max_series: usize,
+    /// Most numbers in all data arrays together.
+    pub max_points: usize,
+    /// Most histogram bins of one series.
+    pub max_bins: u64,
+    /// Most cells of all heatmaps together.
+    pub max_heatmap_cells: usize,
+    /// Longest string (title, label, text), in characters.
+    pub max_text_chars: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_side: 10_000,
+            max_device_pixels: 40_000_000,
+            max_axes: 100,
+            max_series: 1_000,
+            max_points: 2_000_000,
+            max_bins: 10_000,
+            max_heatmap_cells: 1_000_000,
+            max_text_chars: 1_000,
+        }
+    }
+}
+
+/// Data values beyond this magnitude are refused: spans and margins computed from them
+/// must stay finite.
+pub const MAX_ABS_VALUE: f64 = 1e300;
+
+/// The smallest and largest PNG scale (device pixel ratio).
+pub const SCALE_RANGE: (f64, f64) = (1.0, 4.0);
+
+/// What the figure's background is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Background {
+    /// The theme's own background.
+    Theme,
+    Transparent,
+    Color(Color),
+}
+
+/// A spec that passed validation, with defaults resolved and the shorthand folded in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidFigure {
+    /// Canvas size in CSS px.
+    pub width: f64,
+    pub height: f64,
+    pub title: Option<String>,
+    pub theme: Theme,
+    pub background: Background,
+    /// The subplot grid; `axes` fill it row by row.
+    pub rows: usize,
+    pub cols: usize,
+    /// At least one; at most `rows * cols`. Paths of errors found later (in layout) are
+    /// `/axes/{i}/...` even when the spec used the shorthand.
+    pub axes: Vec<Axes>,
+    /// Whether the spec used the shorthand, so that layout can report paths without
+    /// the `/axes/0` prefix.
+    pub shorthand: bool,
+}
+
+impl ValidFigure {
+    /// The JSON Pointer of axes `index` as the user wrote it.
+    pub fn axes_path(&self, index: usize) -> String {
+        if self.shorthand {
+            String::new()
+        } else {
+            format!("/axes/{index}")
+        }
+    }
+}
+
+/// Checks `figure` for rendering at `scale` (1.0 for SVG) against `limits`.
+pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigure, RenderError> {
+    let mut budget = Budget {
+        limits,
+        points: 0,
+        series: 0,
+        cells: 0,
+    };
+    if let Some(version) = figure.version {
+        if version != 1 {
+            return Err(RenderError::invalid(
+                "/version",
+                format!("spec version {version} is not supported; only 1 exists"),
+            ));
+        }
+    }
+    if !(SCALE_RANGE.0..=SCALE_RANGE.1).contains(&scale) {
+        return Err(RenderError::new(
+            crate::ErrorKind::InvalidSpec,
+            format!(
+                "scale {scale} is outside {}..{}",
+                SCALE_RANGE.0, SCALE_RANGE.1
+            ),
+        ));
+    }
+    let width = canvas_side(figure.width, 640, "/width", limits)?;
+    let height = canvas_side(figure.height, 480, "/height", limits)?;
+    let device_pixels = (width as f64 * scale).round() * (height as f64 * scale).round();
+    if device_pixels > limits.max_device_pixels as f64 {
+        return Err(RenderError::too_large(
+            "/width",
+            format!(
+                "a {width}x{height} canvas at scale {scale} is {device_pixels} pixels; the limit is {}",
+                limits.max_device_pixels
+            ),
+        ));
+    }
+    budget.text("/title", figure.title.as_deref())?;
+    let background = match figure.background.as_deref() {
+        None => Background::Theme,
+        Some(text)
+            if text.eq_ignore_ascii_case("transparent") || text.eq_ignore_ascii_case("none") =>
+        {
+            Background::Transparent
+        }
+        Some(text) => Background::Color(parse_color("/background", text)?),
+    };
+
+    let shorthand = figure.axes.is_none();
+    let axes = match (figure.axes, figure.series) {
+        (Some(_), Some(_)) => {
+            return Err(RenderError::invalid(
+                "/series",
+                "top-level `series` is the shorthand for a figure without `axes`; put these series in an axes",
+            ))
+        }
+        (Some(axes), None) => {
+            for key in [("/x", figure.x.is_some()), ("/y", figure.y.is_some()), ("/legend", figure.legend.is_some())] {
+                if key.1 {
+                    return Err(RenderError::invalid(key.0, "this shorthand field needs top-level `series`, not `axes`"));
+                }
+            }
+            if axes.is_empty() {
+                return Err(RenderError::invalid("/axes", "a figure needs at least one axes"));
+            }
+            axes
+        }
+        (None, Some(series)) => vec![Axes { title: None, x: figure.x, y: figure.y, legend: figure.legend, series }],
+        (None, None) => {
+            return Err(RenderError::invalid("", "a spec needs `axes`, or `series` for a single axes"));
+        }
+    };
+
+    let (rows, cols) = match figure.subplots {
+        Some(Subplots { rows, cols }) => {
+            if rows == 0 || cols == 0 {
+                return Err(RenderError::invalid(
+                    "/subplots",
+                    "subplots needs at least 1 row and 1 column",
+                ));
+            }
+            let cells = rows.saturating_mul(cols);
+            if cells > limits.max_axes {
+                return Err(RenderError::too_large(
+                    "/subplots",
+                    format!(
+                        "{rows}x{cols} subplots is {cells} cells; the limit is {}",
+                        limits.max_axes
+                    ),
+                ));
+            }
+            if axes.len() as u64 > cells {
+                return Err(RenderError::invalid(
+                    "/axes",
+                    format!("{} axes do not fit a {rows}x{cols} grid", axes.len()),
+                ));
+            }
+            (rows as usize, cols as usize)
+        }
+        None => {
+            if axes.len() as u64 > limits.max_axes {
+                return Err(RenderError::too_large(
+                    "/axes",
+                    format!("{} axes; the limit is {}", axes.len(), limits.max_axes),
+                ));
+            }
+            (1, axes.len())
+        }
+    };
+
+    for (i, ax) in axes.iter().enumerate() {
+        let base = if shorthand {
+            String::new()
+        } else {
+            format!("/axes/{i}")
+        };
+        check_axes(&base, ax, &mut budget)?;
+    }
+
+    Ok(ValidFigure {
+        width: width as f64,
+        height: height as f64,
+        title: figure.title,
+        theme: figure.theme.unwrap_or_default(),
+        background,
+        rows,
+        cols,
+        axes,
+        shorthand,
+    })
+}
+
+fn canvas_side(
+    value: Option<u64>,
+    default: u64,
+    path: &str,
+    limits: &Limits,
+) -> Result<u64, RenderError> {
+    let side = value.unwrap_or(default);
+    if side == 0 {
+        return Err(RenderError::invalid(
+            path,
+            "the canvas must be at least 1 px",
+        ));
+    }
+    if side > limits.max_side {
+        return Err(RenderError::too_large(
+            path,
+            format!("{side} px; the limit is {}", limits.max_side),
+        ));
+    }
+    Ok(side)
+}
+
+/// Counts what the whole figure asks for against the limits, as validation walks it.
+struct Budget<'a> {
+    limits: &'a Limits,
+    points: usize,
+    series: usize,
+    cells: usize,
+}
+
+impl Budget<'_> {
+    fn points(&mut self, path: &str, n: usize) -> Result<(), RenderError> {
+        self.points = self.points.saturating_add(n);
+        if self.points > self.limits.max_points {
+            return Err(RenderError::too_large(
+                path,
+                format!(
+                    "the figure has more than {} data values",
+                    self.limits.max_points
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn text(&self, path: &str, text: Option<&str>) -> Result<(), RenderError> {
+        if let Some(text) = text {
+            let chars = text.chars().count();
+            if chars > self.limits.max_text_chars {
+                return Err(RenderError::too_large(
+                    path,
+                    format!(
+                        "{chars} characters; the limit is {}",
+                        self.limits.max_text_chars
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_axes(base: &str, ax: &Axes, budget: &mut Budget<'_>) -> Result<(), RenderError> {
+    budget.text(&format!("{base}/title"), ax.title.as_deref())?;
+    for (name, axis) in [("x", &ax.x), ("y", &ax.y)] {
+        if let Some(axis) = axis {
+            check_axis(&format!("{base}/{name}"), axis, budget)?;
+        }
+    }
+    budget.series = budget.series.saturating_add(ax.series.len());
+    if budget.series > budget.limits.max_series {
+        return Err(RenderError::too_large(
+            format!("{base}/series"),
+            format!(
+                "the figure has more than {} series",
+                budget.limits.max_series
+            ),
+        ));
+    }
+    for (i, series) in ax.series.iter().enumerate() {
+        check_series(&format!("{base}/series/{i}"), series, budget)?;
+    }
+    Ok(())
+}
+
+fn check_axis(base: &str, axis: &Axis, budget: &mut Budget<'_>) -> Result<(), RenderError> {
+    budget.text(&format!("{base}/label"), axis.label.as_deref())?;
+    let log = axis.scale == Some(Scale::Log);
+    for (name, value) in [("min", axis.min), ("max", axis.max)] {
+        if let Some(v) = value {
+            finite(&format!("{base}/{name}"), v)?;
+            if log && v <= 0.0 {
+                return Err(RenderError::invalid(
+                    format!("{base}/{name}"),
+                    format!("{name} {v} is not positive, as a log scale needs"),
+                ));
+            }
+        }
+    }
+    if let (Some(min), Some(max)) = (axis.min, axis.max) {
+        if min >= max {
+            return Err(RenderError::invalid(
+                format!("{base}/max"),
+                format!("max {max} is not above min {min}"),
+            ));
+        }
+    }
+    if let Some(ticks) = &axis.ticks {
+        budget.points(&format!("{base}/ticks"), ticks.len())?;
+        for (i, &t) in ticks.iter().enumerate() {
+            let path = format!("{base}/ticks/{i}");
+            finite(&path, t)?;
+            if log && t <= 0.0 {
+                return Err(RenderError::invalid(
+                    path,
+                    format!("tick {t} is not positive, as a log scale needs"),
+                ));
+            }
+        }
+    }
+    match (&axis.ticks, &axis.tick_labels) {
+        (None, Some(_)) => {
+            return Err(RenderError::invalid(
+                format!("{base}/tick_labels"),
+                "tick_labels needs ticks to label",
+            ));
+        }
+        (Some(ticks), Some(labels)) => {
+            if ticks.len() != labels.len() {
+                return Err(RenderError::invalid(
+                    format!("{base}/tick_labels"),
+                    format!(
+                        "tick_labels has {} labels but ticks has {} values",
+                        labels.len(),
+                        ticks.len()
+                    ),
+                ));
+            }
+            budget.points(&format!("{base}/tick_labels"), labels.len())?;
+            for (i, label) in labels.iter().enumerate() {
+                budget.text(&format!("{base}/tick_labels/{i}"), Some(label))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<(), RenderError> {
+    let common = series.common();
+    budget.text(&format!("{base}/label"), common.label)?;
+    if let Some(color) = common.color {
+        parse_color(&format!("{base}/color"), color)?;
+    }
+    if let Some(alpha) = common.alpha {
+        in_range(&format!("{base}/alpha"), "alpha", alpha, 0.0, 1.0)?;
+    }
+    match series {
+        Series::Line(s) => {
+            xy(base, s.x.as_ref(), &s.y, budget)?;
+            line_style(base, s.linewidth)?;
+            non_negative(base, "markersize", s.markersize)?;
+        }
+        Series::Scatter(s) => {
+            let n = xy(base, s.x.as_ref(), &s.y, budget)?;
+            non_negative(base, "size", s.size)?;
+            if let Some(sizes) = &s.sizes {
+                same_length(base, "sizes", sizes.len(), n)?;
+                values(&format!("{base}/sizes"), sizes, budget)?;
+                for (i, v) in sizes.iter().enumerate() {
+                    if v.is_some_and(|v| v < 0.0) {
+                        return Err(RenderError::invalid(
+                            format!("{base}/sizes/{i}"),
+                            "a marker size cannot be negative",
+                        ));
+                    }
+                }
+            }
+            if let Some(colors) = &s.colors {
+                same_length(base, "colors", colors.len(), n)?;
+                budget.points(&format!("{base}/colors"), colors.len())?;
+                for (i, c) in colors.iter().enumerate() {
+                    parse_color(&format!("{base}/colors/{i}"), c)?;
+                }
+            }
+        }
+        Series::Bar(s) => {
+            values(&format!("{base}/y"), &s.y, budget)?;
+            if let Some(x) = &s.x {
+                same_length(base, "y", s.y.len(), x.len())?;
+                budget.points(&format!("{base}/x"), x.len())?;
+                categories(&format!("{base}/x"), x, budget)?;
+            }
+            if let Some(w) = s.width {
+                if !(w > 0.0 && w <= 1.0) {
+                    return Err(RenderError::invalid(
+                        format!("{base}/width"),
+                        format!("width {w} is outside 0..1 (a fraction of the slot)"),
+                    ));
+                }
+            }
+        }
+        Series::Hist(s) => {
+            values(&format!("{base}/values"), &s.values, budget)?;
+            match &s.bins {
+                None => {}
+                Some(Bins::Count(n)) => {
+                    if *n < 1 {
+                        return Err(RenderError::invalid(
+                            format!("{base}/bins"),
+                            "bins must be at least 1",
+                        ));
+                    }
+                    if *n > budget.limits.max_bins {
+                        return Err(RenderError::too_large(
+                            format!("{base}/bins"),
+                            format!("{n} bins; the limit is {}", budget.limits.max_bins),
+                        ));
+                    }
+                }
+                Some(Bins::Edges(edges)) => {
+                    let path = format!("{base}/bins");
+                    if edges.len() < 2 {
+                        return Err(RenderError::invalid(
+                            path,
+                            "explicit bins need at least 2 edges",
+                        ));
+                    }
+                    if edges.len() as u64 > budget.limits.max_bins.saturating_add(1) {
+                        return Err(RenderError::too_large(
+                            path,
+                            format!(
+                                "{} bins; the limit is {}",
+                                edges.len() - 1,
+                                budget.limits.max_bins
+                            ),
+                        ));
+                    }
+                    budget.points(&path, edges.len())?;
+                    for (i, pair) in edges.windows(2).enumerate() {
+                        finite(&format!("{path}/{}", i + 1), pair[1])?;
+                        if pair[1] <= pair[0] {
+                            return Err(RenderError::invalid(
+                                format!("{path}/{}", i + 1),
+                                "bin edges must increase",
+                            ));
+                        }
+                    }
+                    finite(&format!("{path}/0"), edges[0])?;
+                }
+            }
+        }
+        Series::Area(s) => {
+            let n = xy(base, s.x.as_ref(), &s.y, budget)?;
+            if let Some(y2) = &s.y2 {
+                same_length(base, "y2", y2.len(), n)?;
+                values(&format!("{base}/y2"), y2, budget)?;
+            }
+            line_style(base, s.linewidth)?;
+            non_negative(base, "markersize", s.markersize)?;
+        }
+        Series::Step(s) => {
+            xy(base, s.x.as_ref(), &s.y, budget)?;
+            line_style(base, s.linewidth)?;
+            non_negative(base, "markersize", s.markersize)?;
+        }
+        Series::Errorbar(s) => {
+            let n = xy(base, s.x.as_ref(), &s.y, budget)?;
+            for (name, amount) in [("yerr", &s.yerr), ("xerr", &s.xerr)] {
+                let path = format!("{base}/{name}");
+                match amount {
+                    None => {}
+                    Some(ErrorAmount::All(v)) => {
+                        finite(&path, *v)?;
+                        if *v < 0.0 {
+                            return Err(RenderError::invalid(
+                                path,
+                                format!("{name} cannot be negative"),
+                            ));
+                        }
+                    }
+                    Some(ErrorAmount::PerPoint(values_)) => {
+                        same_length(base, name, values_.len(), n)?;
+                        values(&path, values_, budget)?;
+                        for (i, v) in values_.iter().enumerate() {
+                            if v.is_some_and(|v| v < 0.0) {
+                                return Err(RenderError::invalid(
+                                    format!("{path}/{i}"),
+                                    format!("{name} cannot be negative"),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            non_negative(base, "capsize", s.capsize)?;
+            line_style(base, s.linewidth)?;
+            non_negative(base, "markersize", s.markersize)?;
+        }
+        Series::Heatmap(s) => {
+            let rows = s.z.len();
+            let cols = s.z.first().map_or(0, Vec::len);
+            if rows == 0 || cols == 0 {
+                return Err(RenderError::invalid(
+                    format!("{base}/z"),
+                    "a heatmap needs at least one row and one column",
+                ));
+            }
+            let cells = rows.saturating_mul(cols);
+            budget.cells = budget.cells.saturating_add(cells);
+            if budget.cells > budget.limits.max_heatmap_cells {
+                return Err(RenderError::too_large(
+                    format!("{base}/z"),
+                    format!(
+                        "heatmaps with more than {} cells",
+                        budget.limits.max_heatmap_cells
+                    ),
+                ));
+            }
+            for (r, row) in s.z.iter().enumerate() {
+                if row.len() != cols {
+                    return Err(RenderError::invalid(
+                        format!("{base}/z/{r}"),
+                        format!("row {r} has {} values but row 0 has {cols}", row.len()),
+                    ));
+                }
+                values(&format!("{base}/z/{r}"), row, budget)?;
+            }
+            for (name, labels, want) in [("x", &s.x, cols), ("y", &s.y, rows)] {
+                if let Some(labels) = labels {
+                    let path = format!("{base}/{name}");
+                    if labels.len() != want {
+                        let what = if name == "x" { "columns" } else { "rows" };
+                        return Err(RenderError::invalid(
+                            path,
+                            format!("{name} has {} labels but z has {want} {what}", labels.len()),
+                        ));
+                    }
+                    categories(&path, labels, budget)?;
+                }
+            }
+            for (name, v) in [("vmin", s.vmin), ("vmax", s.vmax)] {
+                if let Some(v) = v {
+                    finite(&format!("{base}/{name}"), v)?;
+                }
+            }
+            if let (Some(lo), Some(hi)) = (s.vmin, s.vmax) {
+                if lo >= hi {
+                    return Err(RenderError::invalid(
+                        format!("{base}/vmax"),
+                        format!("vmax {hi} is not above vmin {lo}"),
+                    ));
+                }
+            }
+        }
+        Series::Hline(s) => {
+            finite(&format!("{base}/y"), s.y)?;
+            line_style(base, s.linewidth)?;
+        }
+        Series::Vline(s) => {
+            finite(&format!("{base}/x"), s.x)?;
+            line_style(base, s.linewidth)?;
+        }
+        Series::Text(s) => {
+            finite(&format!("{base}/x"), s.x)?;
+            finite(&format!("{base}/y"), s.y)?;
+            budget.text(&format!("{base}/text"), Some(&s.text))?;
+            if let Some(size) = s.fontsize {
+                in_range(&format!("{base}/fontsize"), "fontsize", size, 1.0, 500.0)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks paired `x` (optional) and `y` arrays; returns the point count.
+fn xy(
+    base: &str,
+    x: Option<&Values>,
+    y: &Values,
+    budget: &mut Budget<'_>,
+) -> Result<usize, RenderError> {
+    if let Some(x) = x {
+        same_length(base, "y", y.len(), x.len())?;
+        values(&format!("{base}/x"), x, budget)?;
+    }
+    values(&format!("{base}/y"), y, budget)?;
+    Ok(y.len())
+}
+
+/// `field` has `got` values where `want` were expected (the length of `x`, or of `y`).
+fn same_length(base: &str, field: &str, got: usize, want: usize) -> Result<(), RenderError> {
+    if got == want {
+        return Ok(());
+    }
+    let other = if field == "y" { "x" } else { "y" };
+    Err(RenderError::invalid(
+        format!("{base}/{field}"),
+        format!("{field} has {got} values but {other} has {want}"),
+    ))
+}
+
+fn values(path: &str, values: &[Option<f64>], budget: &mut Budget<'_>) -> Result<(), RenderError> {
+    budget.points(path, values.len())?;
+    for (i, v) in values.iter().enumerate() {
+        if let Some(v) = v {
+            if !(v.abs() <= MAX_ABS_VALUE) {
+                return Err(RenderError::invalid(
+                    pointer_push(path, i),
+                    format!("{v} is beyond the plottable range (±{MAX_ABS_VALUE:e})"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn categories(path: &str, categories: &[Category], budget: &Budget<'_>) -> Result<(), RenderError> {
+    for (i, c) in categories.iter().enumerate() {
+        match c {
+            Category::Text(t) => budget.text(&pointer_push(path, i), Some(t))?,
+            Category::Number(v) => finite(&pointer_push(path, i), *v)?,
+        }
+    }
+    Ok(())
+}
+
+fn finite(path: &str, v: f64) -> Result<(), RenderError> {
+    if v.abs() <= MAX_ABS_VALUE {
+        Ok(())
+    } else {
+        Err(RenderError::invalid(
+            path,
+            format!("{v} is beyond the plottable range (±{MAX_ABS_VALUE:e})"),
+        ))
+    }
+}
+
+fn in_range(path: &str, name: &str, v: f64, lo: f64, hi: f64) -> Result<(), RenderError> {
+    if (lo..=hi).contains(&v) {
+        Ok(())
+    } else {
+        Err(RenderError::invalid(
+            path,
+            format!("{name} {v} is outside {lo}..{hi}"),
+        ))
+    }
+}
+
+fn non_negative(base: &str, name: &str, v: Option<f64>) -> Result<(), RenderError> {
+    match v {
+        Some(v) if !(0.0..=1000.0).contains(&v) => Err(RenderError::invalid(
+            format!("{base}/{name}"),
+            format!("{name} {v} is outside 0..1000"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn line_style(base: &str, linewidth: Option<f64>) -> Result<(), RenderError> {
+    non_negative(base, "linewidth", linewidth)
+}
+
+fn parse_color(path: &str, text: &str) -> Result<Color, RenderError> {
+    color::parse(text).ok_or_else(|| {
+        RenderError::invalid(
+            path,
+            format!("`{text}` is not a color (use a matplotlib name like `tab:blue` or `C0`, or hex like `#1f77b4`)"),
+        )
+    })
+}
