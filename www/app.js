@@ -1,0 +1,443 @@
+// The playground page: a JSON spec editor whose preview is rendered in this browser by
+// the same renderer module the server runs (in a worker, under a time limit), with the
+// server's PNG beside it on request. Only the server's public routes are used:
+// /pkg/* (the module), /examples.json, /render, /healthz, /schema.json.
+
+import { RenderClient, RenderFailure, SUPERSEDED } from "./render-client.js";
+import { JsonSyntaxError, compactJson, formatJson, parseWithPositions, pointerRange } from "./jsonpos.js";
+import { specFromUrl, urlWithSpec } from "./share.js";
+import { initSync, renderSvg as renderSvgHere } from "/pkg/renderer_wasm.js";
+
+// The module the worker runs; hashed here so the page can show which bytes it runs.
+const MODULE_URL = "/pkg/renderer_wasm_bg.wasm";
+const PREVIEW_DEBOUNCE_MS = 150;
+const DEFAULT_TIMEOUT_MS = 2000;
+// Browsers cap URL length (Chromium at 2 MB); past this the share link is left alone.
+const MAX_SHARE_LINK_CHARS = 1_500_000;
+// The first picture of a page load is rendered on the main thread when the spec is at
+// most this long: a shared link then shows its chart even where a page gets no time for
+// a worker's answer (headless snapshots with --virtual-time-budget answer before the
+// worker does). Small specs render in milliseconds; larger ones go to the worker, under
+// the time limit, like every edit.
+const FIRST_RENDER_HERE_MAX_CHARS = 256 * 1024;
+const FALLBACK_SPEC = JSON.stringify({
+  title: "plotbox",
+  series: [{ type: "line", x: [0, 1, 2, 3, 4], y: [1, 3, 2, 4, 3], label: "y", marker: "o" }],
+});
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  editor: $("editor"),
+  highlight: $("editor-highlight"),
+  error: $("error"),
+  errorKind: $("error-kind"),
+  errorMessage: $("error-message"),
+  errorPath: $("error-path"),
+  plot: $("plot"),
+  browserStatus: $("browser-status"),
+  examples: $("examples"),
+  serverToggle: $("server-toggle"),
+  serverFigure: $("server-figure"),
+  serverPng: $("server-png"),
+  serverError: $("server-error"),
+  serverStatus: $("server-status"),
+  downloadSvg: $("download-svg"),
+  downloadPng: $("download-png"),
+  pngScale: $("png-scale"),
+  moduleHash: $("module-hash"),
+  moduleVersion: $("module-version"),
+  timeLimit: $("time-limit"),
+};
+
+/** `?timeout_ms=N` overrides the per-render time limit (the tests use a tiny one). */
+function timeLimitFromUrl() {
+  const raw = new URL(location.href).searchParams.get("timeout_ms");
+  const ms = Number(raw);
+  return raw !== null && Number.isInteger(ms) && ms > 0 ? ms : DEFAULT_TIMEOUT_MS;
+}
+
+const moduleBytes = fetch(MODULE_URL).then((response) => {
+  if (!response.ok) throw new Error(`${MODULE_URL}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+});
+const timeoutMs = timeLimitFromUrl();
+const client = new RenderClient({
+  workerUrl: new URL("./worker.js", import.meta.url),
+  module: moduleBytes.then((bytes) => WebAssembly.compile(bytes)),
+  timeoutMs,
+});
+const compiledModule = client.module;
+
+const state = {
+  previewGen: 0,
+  renders: 0,
+  lastSvg: null,
+  debounce: null,
+  serverAbort: null,
+  serverUrl: null,
+};
+
+// For tests and the console: what the page last received from the module, unchanged.
+window.plotbox = {
+  client,
+  get lastSvg() {
+    return state.lastSvg;
+  },
+};
+
+// ---- the editor and its error highlight -------------------------------------------
+
+function setEditorText(text) {
+  let shown = text;
+  try {
+    shown = formatJson(text);
+  } catch {
+    // not JSON: show it as it came, the render will say what is wrong
+  }
+  ui.editor.value = shown;
+  clearHighlight();
+}
+
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function clearHighlight() {
+  ui.highlight.textContent = "";
+}
+
+/** Where in `text` the error is: the JSON syntax fault, else the field at `path`. */
+function locateError(text, path) {
+  let root;
+  try {
+    root = parseWithPositions(text);
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    return { start: e.offset, end: Math.min(e.offset + 1, text.length), exact: true };
+  }
+  // The whole document at fault: lighting up every character would say nothing.
+  if (typeof path !== "string" || path === "") return null;
+  return pointerRange(root, path);
+}
+
+function showHighlight(text, range) {
+  const { start, end } = range;
+  // An empty range (the text ends early) still gets a visible mark.
+  const marked = end > start ? escapeHtml(text.slice(start, end)) : " ";
+  ui.highlight.innerHTML =
+    escapeHtml(text.slice(0, start)) + "<mark>" + marked + "</mark>" + escapeHtml(text.slice(end)) + "\n ";
+  syncHighlightScroll();
+}
+
+function syncHighlightScroll() {
+  ui.highlight.scrollTop = ui.editor.scrollTop;
+  ui.highlight.scrollLeft = ui.editor.scrollLeft;
+}
+
+/** Selects the range in the editor and scrolls it into view. */
+function selectRange(range, { focus }) {
+  if (focus) ui.editor.focus();
+  ui.editor.setSelectionRange(range.start, range.end);
+  const lineHeight = parseFloat(getComputedStyle(ui.editor).lineHeight) || 19;
+  const line = ui.editor.value.slice(0, range.start).split("\n").length - 1;
+  ui.editor.scrollTop = Math.max(0, line * lineHeight - ui.editor.clientHeight / 3);
+  syncHighlightScroll();
+}
+
+let errorRange = null;
+
+function showError(failure, text) {
+  ui.error.hidden = false;
+  ui.error.dataset.kind = failure.kind;
+  ui.errorKind.textContent = failure.kind;
+  ui.errorMessage.textContent = failure.message;
+  if (typeof failure.path === "string") {
+    ui.error.dataset.path = failure.path;
+    ui.errorPath.textContent = failure.path === "" ? "(whole spec)" : failure.path;
+  } else {
+    delete ui.error.dataset.path;
+    ui.errorPath.textContent = "";
+  }
+  errorRange = failure.kind === "deadline_exceeded" ? null : locateError(text, failure.path);
+  if (errorRange) {
+    showHighlight(text, errorRange);
+    ui.error.dataset.highlight = text.slice(errorRange.start, errorRange.end);
+    // Jump to the fault unless the user is typing there.
+    if (document.activeElement !== ui.editor) selectRange(errorRange, { focus: false });
+  } else {
+    clearHighlight();
+    delete ui.error.dataset.highlight;
+  }
+}
+
+function clearError() {
+  ui.error.hidden = true;
+  errorRange = null;
+  for (const key of ["kind", "path", "highlight"]) delete ui.error.dataset[key];
+  clearHighlight();
+}
+
+ui.errorPath.addEventListener("click", () => {
+  if (errorRange) selectRange(errorRange, { focus: true });
+});
+
+// ---- rendering -----------------------------------------------------------------------
+
+/** Keeps `#spec=` in the address bar equal to the editor, so the link reproduces it. */
+function updateShareLink(text) {
+  let compact;
+  try {
+    compact = compactJson(text);
+  } catch {
+    return; // not JSON yet: keep the last good link
+  }
+  const href = urlWithSpec(location.href, compact);
+  if (href.length > MAX_SHARE_LINK_CHARS || href === location.href) return;
+  try {
+    history.replaceState(null, "", href);
+  } catch {
+    // some browsers refuse long URLs; the link is a convenience
+  }
+}
+
+function finishPreview(stateName) {
+  state.renders++;
+  ui.plot.dataset.render = String(state.renders);
+  ui.plot.dataset.state = stateName;
+}
+
+/** The first render of a page load, on this thread (see FIRST_RENDER_HERE_MAX_CHARS). */
+async function renderHere(text) {
+  initSync({ module: await compiledModule });
+  try {
+    return { svg: renderSvgHere(text) };
+  } catch (e) {
+    if (typeof e === "string") throw RenderFailure.fromJson(e);
+    // A trap: leave this render to the worker, whose instance is disposable.
+    return client.render(text, { format: "svg", lane: "preview" });
+  }
+}
+
+async function preview({ here = false } = {}) {
+  clearTimeout(state.debounce);
+  const text = ui.editor.value;
+  const gen = ++state.previewGen;
+  updateShareLink(text);
+  if (ui.serverToggle.checked) renderOnServer(text);
+  ui.plot.dataset.state = "rendering";
+  const started = performance.now();
+  let result;
+  try {
+    result =
+      here && text.length <= FIRST_RENDER_HERE_MAX_CHARS
+        ? await renderHere(text)
+        : await client.render(text, { format: "svg", lane: "preview" });
+  } catch (failure) {
+    if (gen !== state.previewGen) return;
+    showError(failure, text);
+    ui.browserStatus.textContent = failure.kind;
+    finishPreview("error");
+    return;
+  }
+  if (result === SUPERSEDED || gen !== state.previewGen) return;
+  // Inserted exactly as the module produced it: this is the SVG the server sends.
+  ui.plot.innerHTML = result.svg;
+  state.lastSvg = result.svg;
+  ui.downloadSvg.disabled = false;
+  ui.browserStatus.textContent = `${Math.round(performance.now() - started)} ms`;
+  clearError();
+  finishPreview("ok");
+}
+
+function schedulePreview() {
+  clearTimeout(state.debounce);
+  state.debounce = setTimeout(preview, PREVIEW_DEBOUNCE_MS);
+}
+
+ui.editor.addEventListener("input", () => {
+  // Offsets of the old highlight mean nothing in the edited text.
+  clearHighlight();
+  schedulePreview();
+});
+ui.editor.addEventListener("scroll", syncHighlightScroll);
+
+// ---- the server's picture --------------------------------------------------------------
+
+async function errorFromResponse(response) {
+  const text = await response.text();
+  try {
+    const { error } = JSON.parse(text);
+    if (error && error.kind) return error;
+  } catch {
+    // not the error JSON
+  }
+  return { kind: `HTTP ${response.status}`, message: text.slice(0, 500) };
+}
+
+async function renderOnServer(text) {
+  state.serverAbort?.abort();
+  const abort = new AbortController();
+  state.serverAbort = abort;
+  const scale = Number(ui.pngScale.value);
+  ui.serverFigure.dataset.state = "rendering";
+  const started = performance.now();
+  try {
+    const response = await fetch(`/render?format=png&scale=${scale}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: text,
+      signal: abort.signal,
+    });
+    if (!response.ok) {
+      const error = await errorFromResponse(response);
+      ui.serverError.textContent = `${error.kind}: ${error.message}${error.path !== undefined ? `\nat ${error.path}` : ""}`;
+      ui.serverError.hidden = false;
+      ui.serverPng.hidden = true;
+      ui.serverStatus.textContent = error.kind;
+      ui.serverFigure.dataset.state = "error";
+      return;
+    }
+    const blob = await response.blob();
+    if (state.serverUrl) URL.revokeObjectURL(state.serverUrl);
+    state.serverUrl = URL.createObjectURL(blob);
+    // Shown at CSS size, like the SVG beside it, however many device pixels it has.
+    ui.serverPng.onload = () => {
+      ui.serverPng.style.width = `${ui.serverPng.naturalWidth / scale}px`;
+    };
+    ui.serverPng.src = state.serverUrl;
+    ui.serverPng.hidden = false;
+    ui.serverError.hidden = true;
+    ui.serverStatus.textContent = `${Math.round(performance.now() - started)} ms`;
+    ui.serverFigure.dataset.state = "ok";
+  } catch (e) {
+    if (abort.signal.aborted) return;
+    ui.serverError.textContent = `could not reach the server: ${e.message}`;
+    ui.serverError.hidden = false;
+    ui.serverPng.hidden = true;
+    ui.serverFigure.dataset.state = "error";
+  }
+}
+
+ui.serverToggle.addEventListener("change", () => {
+  ui.serverFigure.hidden = !ui.serverToggle.checked;
+  if (ui.serverToggle.checked) renderOnServer(ui.editor.value);
+  else state.serverAbort?.abort();
+});
+ui.pngScale.addEventListener("change", () => {
+  if (ui.serverToggle.checked) renderOnServer(ui.editor.value);
+});
+
+// ---- downloads -----------------------------------------------------------------------
+
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+ui.downloadSvg.addEventListener("click", () => {
+  if (state.lastSvg !== null) download(new Blob([state.lastSvg], { type: "image/svg+xml" }), "plot.svg");
+});
+
+ui.downloadPng.addEventListener("click", async () => {
+  const text = ui.editor.value;
+  try {
+    const { png } = await client.render(text, { format: "png", scale: Number(ui.pngScale.value) });
+    download(new Blob([png], { type: "image/png" }), "plot.png");
+  } catch (failure) {
+    showError(failure, text);
+  }
+});
+
+// ---- examples ------------------------------------------------------------------------
+
+async function loadExamples() {
+  const response = await fetch("/examples.json");
+  if (!response.ok) throw new Error(`/examples.json: HTTP ${response.status}`);
+  const examples = await response.json();
+  if (!Array.isArray(examples)) throw new Error("/examples.json is not an array");
+  ui.examples.replaceChildren(new Option("choose…", "", true, true));
+  ui.examples.options[0].disabled = true;
+  examples.forEach((example, i) => ui.examples.add(new Option(String(example.name), String(i))));
+  ui.examples.onchange = () => {
+    const example = examples[Number(ui.examples.value)];
+    if (!example) return;
+    setEditorText(JSON.stringify(example.spec));
+    preview();
+  };
+  return examples;
+}
+
+// ---- module identity -----------------------------------------------------------------
+
+async function sha256Hex(bytes) {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Every SHA-256-looking string in /healthz's body and headers. */
+async function serverModuleHashes() {
+  const response = await fetch("/healthz", { cache: "no-store" });
+  let haystack = await response.text();
+  response.headers.forEach((value) => (haystack += "\n" + value));
+  return new Set(haystack.match(/\b[0-9a-f]{64}\b/g) || []);
+}
+
+async function showModuleIdentity() {
+  const ownHash = await moduleBytes.then(sha256Hex).catch((e) => {
+    ui.moduleHash.textContent = `unavailable (${e.message})`;
+    return null;
+  });
+  if (ownHash === null) return;
+  ui.moduleHash.textContent = ownHash;
+  ui.moduleHash.dataset.sha256 = ownHash;
+  try {
+    const serverHashes = await serverModuleHashes();
+    ui.moduleHash.dataset.match = String(serverHashes.has(ownHash));
+    ui.moduleHash.title = serverHashes.has(ownHash)
+      ? "SHA-256 of /pkg/renderer_wasm_bg.wasm, as computed in this page; /healthz reports the same"
+      : `SHA-256 computed in this page; /healthz reports ${[...serverHashes].join(", ") || "none"}`;
+  } catch {
+    ui.moduleHash.dataset.match = "unknown";
+  }
+}
+
+// ---- start ---------------------------------------------------------------------------
+
+async function main() {
+  ui.timeLimit.textContent = `time limit per render: ${timeoutMs} ms`;
+  showModuleIdentity();
+  client.ready.then(
+    () => (ui.moduleVersion.textContent = `renderer ${client.moduleVersion}`),
+    () => {},
+  );
+
+  let fromUrl = null;
+  try {
+    fromUrl = specFromUrl(location.href);
+  } catch (e) {
+    ui.editor.value = "";
+    showError({ kind: "invalid_spec", message: `could not read the spec from the link: ${e.message}` }, "");
+    finishPreview("error");
+  }
+  const examples = loadExamples().catch((e) => {
+    ui.examples.replaceChildren(new Option(`unavailable (${e.message})`, "", true, true));
+    return [];
+  });
+  if (fromUrl) {
+    setEditorText(fromUrl.text);
+    preview({ here: true });
+    return;
+  }
+  if (ui.plot.dataset.state === "error") return;
+  const list = await examples;
+  setEditorText(list.length ? JSON.stringify(list[0].spec) : FALLBACK_SPEC);
+  preview({ here: true });
+}
+
+main();

@@ -1,0 +1,174 @@
+// The page's side of the render worker: one render at a time, each under a time limit.
+// A render that runs past it gets its worker terminated and replaced, and fails with
+// `deadline_exceeded` — the browser twin of the server's epoch deadline, and the reason
+// the module runs in a worker at all (a main-thread render could not be interrupted).
+
+/** A failed render, shaped like SPEC.md's error object. */
+export class RenderFailure extends Error {
+  constructor({ kind, message, path }) {
+    super(message);
+    this.name = "RenderFailure";
+    this.kind = kind;
+    this.path = path;
+  }
+
+  /** Parses the error JSON the module throws; anything else becomes `internal`. */
+  static fromJson(text) {
+    try {
+      const { error } = JSON.parse(text);
+      if (error && typeof error.kind === "string") return new RenderFailure(error);
+    } catch {
+      // not the error JSON: fall through
+    }
+    return new RenderFailure({ kind: "internal", message: String(text) });
+  }
+}
+
+/** Resolved instead of a result when a newer request of the same lane replaced it. */
+export const SUPERSEDED = Symbol("superseded");
+
+export class RenderClient {
+  /**
+   * @param {object} options
+   * @param {URL|string} options.workerUrl  the module worker script
+   * @param {Promise<WebAssembly.Module|null>} options.module  compiled module to share
+   * @param {number} options.timeoutMs  time limit of one render
+   */
+  constructor({ workerUrl, module, timeoutMs }) {
+    this.workerUrl = workerUrl;
+    this.module = module;
+    this.timeoutMs = timeoutMs;
+    this.worker = null;
+    this.ready = null;
+    this.pending = new Map(); // id -> {resolve, reject, timer}
+    this.queue = []; // jobs not yet sent
+    this.busy = false;
+    this.nextId = 1;
+    this.restarts = 0;
+    this.moduleVersion = null;
+    this.spawn();
+  }
+
+  spawn() {
+    const worker = new Worker(this.workerUrl, { type: "module" });
+    this.worker = worker;
+    this.ready = new Promise((resolve, reject) => {
+      worker.addEventListener("message", (event) => {
+        const msg = event.data;
+        if (msg.type === "ready") {
+          this.moduleVersion = msg.version;
+          resolve();
+        } else if (msg.type === "init-failed") {
+          reject(new RenderFailure({ kind: "internal", message: `could not load the renderer module: ${msg.message}` }));
+        } else {
+          this.settle(msg);
+        }
+      });
+      worker.addEventListener("error", (event) => {
+        const failure = new RenderFailure({
+          kind: "internal",
+          message: `the render worker failed: ${event.message || "could not load worker.js or the module"}`,
+        });
+        reject(failure);
+        this.failAll(failure);
+      });
+    });
+    // Unobserved until the first render; keep the rejection from being reported as
+    // unhandled in the meantime.
+    this.ready.catch(() => {});
+    this.module
+      .catch(() => null)
+      .then((module) => {
+        if (this.worker === worker) worker.postMessage({ type: "init", module });
+      });
+  }
+
+  /** Stops the worker (whatever it is doing) and starts a fresh one. */
+  restart() {
+    this.worker.terminate();
+    this.restarts++;
+    this.spawn();
+  }
+
+  /**
+   * Renders `spec` (JSON text) as {svg} or {png}. `lane` names a stream of requests
+   * where only the newest matters (the live preview): a queued request of the same
+   * lane resolves to SUPERSEDED when a newer one arrives. Rejects with RenderFailure.
+   */
+  render(spec, { format = "svg", scale = 1, lane = null } = {}) {
+    return new Promise((resolve, reject) => {
+      if (lane !== null) {
+        this.queue = this.queue.filter((job) => {
+          if (job.lane !== lane) return true;
+          job.resolve(SUPERSEDED);
+          return false;
+        });
+      }
+      this.queue.push({ spec, format, scale, lane, resolve, reject });
+      this.pump();
+    });
+  }
+
+  async pump() {
+    if (this.busy) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    this.busy = true;
+    try {
+      job.resolve(await this.run(job));
+    } catch (failure) {
+      job.reject(failure);
+    } finally {
+      this.busy = false;
+      this.pump();
+    }
+  }
+
+  async run(job) {
+    try {
+      await this.ready;
+    } catch (failure) {
+      // A worker that could not start gets one fresh attempt per render.
+      this.restart();
+      await this.ready;
+      void failure;
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      // The clock starts when the render is handed over, not while the module loads.
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.restart();
+        reject(
+          new RenderFailure({
+            kind: "deadline_exceeded",
+            message: `the render ran past its ${this.timeoutMs} ms limit and was stopped (the worker was restarted)`,
+          }),
+        );
+      }, this.timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.worker.postMessage({ type: "render", id, spec: job.spec, format: job.format, scale: job.scale });
+    });
+  }
+
+  settle(msg) {
+    const waiter = this.pending.get(msg.id);
+    if (!waiter) return; // its deadline already passed
+    this.pending.delete(msg.id);
+    clearTimeout(waiter.timer);
+    if (msg.type === "done") {
+      waiter.resolve(msg.format === "png" || msg.png ? { png: msg.png } : { svg: msg.svg });
+    } else {
+      if (msg.fatal) this.restart();
+      waiter.reject(RenderFailure.fromJson(msg.error));
+    }
+  }
+
+  failAll(failure) {
+    for (const [id, waiter] of this.pending) {
+      clearTimeout(waiter.timer);
+      this.pending.delete(id);
+      waiter.reject(failure);
+    }
+  }
+}
