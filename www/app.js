@@ -440,4 +440,20 @@ async function main() {
   preview({ here: true });
 }
 
+// A link pasted into the address bar of an open playground changes only the fragment,
+// which reloads nothing; load its spec here. (replaceState, used for our own link
+// updates, fires no hashchange.)
+window.addEventListener("hashchange", () => {
+  try {
+    const fromUrl = specFromUrl(location.href);
+    if (fromUrl) {
+      setEditorText(fromUrl.text);
+      preview();
+    }
+  } catch (e) {
+    showError({ kind: "invalid_spec", message: `could not read the spec from the link: ${e.message}` }, "");
+    finishPreview("error");
+  }
+});
+
 main();

@@ -1,0 +1,461 @@
+// Real-browser tests of the playground: Debian's chromium, driven by Playwright, against
+// `plotbox serve` on a free loopback port. "What you preview is what the server sends":
+// every golden spec rendered in the page must equal the server's SVG byte for byte.
+//
+//   node run.mjs            (or ./run.sh, which installs chromium and node_modules first)
+//
+// Environment:
+//   PLOTBOX_BIN   the binary to serve with (default ../../target/release/plotbox)
+//   PLOTBOX_URL   test an already running server instead of starting one
+//   GOLDEN_DIR    folder of <case>/spec.json (default renderer-wasm/tests/golden)
+//   CHROMIUM      the browser (default /usr/bin/chromium)
+//
+// Prints one line per check, then a summary line; exits 1 on any failure.
+
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { PNG } from "pngjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const BIN = process.env.PLOTBOX_BIN || resolve(here, "../../target/release/plotbox");
+const GOLDEN_DIR = process.env.GOLDEN_DIR || join(root, "renderer-wasm/tests/golden");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const OUT_DIR = join(here, "out");
+const SCREENSHOT = join(OUT_DIR, "playground.png");
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+// Generous waits: they only bound how long a broken page can stall the run.
+const SERVER_START_MS = 30_000;
+const RENDER_WAIT_MS = 30_000;
+
+// ---- reporting -------------------------------------------------------------------------
+
+const results = [];
+
+async function check(name, body) {
+  try {
+    const note = await body();
+    results.push({ name, ok: true });
+    console.log(`ok      ${name}${note ? ` (${note})` : ""}`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`FAILED  ${name}: ${e && e.message ? e.message : e}`);
+  }
+}
+
+class Mismatch extends Error {}
+
+function expect(condition, message) {
+  if (!condition) throw new Mismatch(message);
+}
+
+function firstDifference(a, b) {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  const around = (buf) => JSON.stringify(buf.subarray(Math.max(0, i - 40), i + 40).toString("utf8"));
+  return `first difference at byte ${i} (lengths ${a.length} vs ${b.length}): page ${around(a)} server ${around(b)}`;
+}
+
+// ---- the server ------------------------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function startServer() {
+  if (process.env.PLOTBOX_URL) return { base: process.env.PLOTBOX_URL.replace(/\/$/, ""), stop: async () => {} };
+  if (!existsSync(BIN)) throw new Error(`no plotbox binary at ${BIN} (cargo build --release, or set PLOTBOX_BIN)`);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(BIN, ["serve", "--addr", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  child.stderr.on("data", (chunk) => (log = (log + chunk).slice(-4000)));
+  let exited = null;
+  child.on("exit", (code, signal) => (exited = signal || code));
+  const stop = () =>
+    new Promise((done) => {
+      if (exited !== null) return done();
+      child.once("exit", done);
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+    });
+  const until = Date.now() + SERVER_START_MS;
+  while (Date.now() < until) {
+    if (exited !== null) throw new Error(`plotbox serve exited (${exited}):\n${log}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { base, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`plotbox serve did not answer /healthz within ${SERVER_START_MS} ms:\n${log}`);
+}
+
+async function serverRender(base, specText, format = "svg") {
+  const response = await fetch(`${base}/render?format=${format}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: specText,
+  });
+  return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+// ---- the page --------------------------------------------------------------------------
+
+/** Loads `url` as a new document (a fragment-only change would not reload the page). */
+async function open(page, url) {
+  await page.goto("about:blank");
+  await page.goto(url);
+}
+
+const fragmentLink = (base, specText, query = "") =>
+  `${base}/${query}#spec=${Buffer.from(specText, "utf8").toString("base64url")}`;
+
+/** Waits until #plot has finished render number `after + 1` or later; returns its state. */
+async function renderedState(page, after = 0) {
+  await page.waitForFunction(
+    (n) => {
+      const plot = document.getElementById("plot");
+      return Number(plot.dataset.render || 0) > n && plot.dataset.state !== "rendering";
+    },
+    after,
+    { timeout: RENDER_WAIT_MS, polling: 20 },
+  );
+  return page.$eval("#plot", (plot) => ({ state: plot.dataset.state, render: Number(plot.dataset.render) }));
+}
+
+/** The page's error box, as {kind, message, path, highlight, visible}. */
+function pageError(page) {
+  return page.$eval("#error", (el) => ({
+    kind: el.dataset.kind,
+    message: document.getElementById("error-message").textContent,
+    path: el.dataset.path,
+    highlight: document.querySelector("#editor-highlight mark")?.textContent ?? null,
+    visible: !el.hidden,
+  }));
+}
+
+/** Replaces the editor's text the way typing would (an input event), then waits for it. */
+async function typeSpec(page, text) {
+  const before = await page.$eval("#plot", (plot) => Number(plot.dataset.render || 0));
+  await page.fill("#editor", text);
+  return renderedState(page, before);
+}
+
+/** The SVG in #plot and the server's, both through the same XML serializer. */
+function domMatchesXml(page, want) {
+  return page.evaluate((wantText) => {
+    const inPage = document.querySelector("#plot > svg");
+    if (!inPage) return false;
+    const parsed = new DOMParser().parseFromString(wantText, "image/svg+xml").documentElement;
+    const s = new XMLSerializer();
+    return s.serializeToString(inPage) === s.serializeToString(parsed);
+  }, want);
+}
+
+function distinctColors(pngBytes) {
+  const image = PNG.sync.read(pngBytes);
+  const colors = new Set();
+  for (let i = 0; i < image.data.length; i += 4) colors.add(image.data.readUInt32BE(i));
+  return { colors: colors.size, width: image.width, height: image.height };
+}
+
+/** A deterministic spec far heavier than any 1 ms budget. */
+function heavySpec() {
+  const n = 150_000;
+  const x = Array.from({ length: n }, (_, i) => i);
+  const y = x.map((i) => Math.round(Math.sin(i / 97) * 1000) / 10);
+  return JSON.stringify({ title: "heavy", series: [{ type: "scatter", x, y }] });
+}
+
+function goldenSpecs() {
+  if (!existsSync(GOLDEN_DIR)) return [];
+  return readdirSync(GOLDEN_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(GOLDEN_DIR, d.name, "spec.json")))
+    .map((d) => ({ name: d.name, text: readFileSync(join(GOLDEN_DIR, d.name, "spec.json"), "utf8") }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+// ---- the checks ------------------------------------------------------------------------
+
+async function main() {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const server = await startServer();
+  const { base } = server;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  const pageErrors = [];
+  const newPage = async () => {
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    return page;
+  };
+  let golden = { equal: 0, total: 0 };
+
+  try {
+    const page = await newPage();
+
+    await check("module hash: /pkg/renderer_wasm_bg.wasm is the module /healthz reports", async () => {
+      const health = await fetch(`${base}/healthz`);
+      let reported = await health.text();
+      health.headers.forEach((value) => (reported += "\n" + value));
+      const hashes = new Set(reported.match(/\b[0-9a-f]{64}\b/g) || []);
+      const wasm = Buffer.from(await (await fetch(`${base}/pkg/renderer_wasm_bg.wasm`)).arrayBuffer());
+      expect(wasm.subarray(0, 4).equals(Buffer.from("\0asm", "latin1")), "/pkg/renderer_wasm_bg.wasm is not wasm");
+      const served = createHash("sha256").update(wasm).digest("hex");
+      expect(hashes.has(served), `served ${served}, /healthz reports ${[...hashes].join(", ") || "no hash"}`);
+      // ... and the page computed the same hash over the bytes its worker runs.
+      await open(page, `${base}/`);
+      await page.waitForFunction(() => document.getElementById("module-hash").dataset.sha256, null, {
+        timeout: RENDER_WAIT_MS,
+      });
+      const shown = await page.$eval("#module-hash", (el) => ({ ...el.dataset }));
+      expect(shown.sha256 === served, `page shows ${shown.sha256}, served ${served}`);
+      expect(shown.match === "true", `page says match=${shown.match}`);
+      return served.slice(0, 16);
+    });
+
+    const specs = goldenSpecs();
+    golden.total = specs.length;
+    await check(`golden specs: page SVG equals POST /render?format=svg byte for byte`, async () => {
+      expect(specs.length > 0, `no golden specs in ${GOLDEN_DIR}`);
+      const problems = [];
+      for (const spec of specs) {
+        const want = await serverRender(base, spec.text);
+        if (want.status !== 200) {
+          problems.push(`${spec.name}: server answered ${want.status}`);
+          continue;
+        }
+        await open(page, fragmentLink(base, spec.text));
+        const { state } = await renderedState(page);
+        if (state !== "ok") {
+          problems.push(`${spec.name}: page state ${state}: ${JSON.stringify(await pageError(page))}`);
+          continue;
+        }
+        const got = Buffer.from(await page.evaluate(() => window.plotbox.lastSvg), "utf8");
+        if (!got.equals(want.body)) {
+          problems.push(`${spec.name}: ${firstDifference(got, want.body)}`);
+          continue;
+        }
+        if (!(await domMatchesXml(page, want.body.toString("utf8")))) {
+          problems.push(`${spec.name}: the SVG in #plot is not the module's SVG`);
+          continue;
+        }
+        // The first render of a load may run on the main thread; edits use the worker.
+        const viaWorker = Buffer.from(
+          await page.evaluate((text) => window.plotbox.client.render(text).then((r) => r.svg), spec.text),
+          "utf8",
+        );
+        if (!viaWorker.equals(want.body)) {
+          problems.push(`${spec.name} (worker): ${firstDifference(viaWorker, want.body)}`);
+          continue;
+        }
+        golden.equal++;
+      }
+      expect(problems.length === 0, problems.join("\n        "));
+      return `${golden.equal} of ${golden.total} equal`;
+    });
+
+    const typo = '{"series": [{"type": "line", "y": [1, 3, 2], "colour": "red"}]}';
+    await check("invalid spec in a link: the page shows the server's error and highlights its path", async () => {
+      const server400 = await serverRender(base, typo);
+      expect(server400.status === 400, `server answered ${server400.status} to a typo`);
+      const { error: want } = JSON.parse(server400.body.toString("utf8"));
+      await open(page, fragmentLink(base, typo));
+      const { state } = await renderedState(page);
+      expect(state === "error", `page state ${state}`);
+      const got = await pageError(page);
+      expect(got.visible, "the error box is hidden");
+      expect(got.kind === want.kind && got.path === want.path && got.message === want.message,
+        `page ${JSON.stringify(got)} vs server ${JSON.stringify(want)}`);
+      expect(got.path === "/series/0/colour", `path ${got.path}`);
+      expect(got.highlight === '"colour": "red"', `highlighted ${JSON.stringify(got.highlight)}`);
+      const pathShown = await page.textContent("#error-path");
+      expect(pathShown === want.path, `path shown as ${JSON.stringify(pathShown)}`);
+      return `${got.kind} at ${got.path}`;
+    });
+
+    await check("invalid edits: mismatched lengths and broken JSON are shown and highlighted", async () => {
+      const mismatched = '{\n  "series": [\n    {"type": "line", "x": [1, 2, 3, 4], "y": [1, 2, 3]}\n  ]\n}';
+      const { error: want } = JSON.parse((await serverRender(base, mismatched)).body.toString("utf8"));
+      const { state } = await typeSpec(page, mismatched);
+      expect(state === "error", `page state ${state}`);
+      const got = await pageError(page);
+      expect(got.kind === want.kind && got.path === want.path, `page ${JSON.stringify(got)} vs server ${JSON.stringify(want)}`);
+      expect(typeof want.path === "string" && want.path.length > 0, `server gave no path: ${JSON.stringify(want)}`);
+      const field = want.path.split("/").pop();
+      expect(got.highlight !== null && got.highlight.startsWith(`"${field}"`), `highlighted ${JSON.stringify(got.highlight)} for ${want.path}`);
+
+      const broken = '{"series": [{"type": "line", "y": [1, 2,, 3]}]}';
+      const second = await typeSpec(page, broken);
+      expect(second.state === "error", `page state ${second.state} for broken JSON`);
+      const syntax = await pageError(page);
+      expect(syntax.kind === "invalid_spec", `kind ${syntax.kind}`);
+      expect(syntax.highlight === ",", `broken JSON highlighted ${JSON.stringify(syntax.highlight)}`);
+      return `${want.path}; syntax error at the second comma`;
+    });
+
+    const small = '{"width": 320, "height": 200, "title": "link", "series": [{"type": "bar", "x": ["a", "b"], "y": [2, 3]}]}';
+    await check("#spec= link renders, and edits keep the link reproducing the chart", async () => {
+      const want = await serverRender(base, small);
+      await open(page, fragmentLink(base, small));
+      expect((await renderedState(page)).state === "ok", "the link did not render");
+      const got = await page.evaluate(() => window.plotbox.lastSvg);
+      expect(Buffer.from(got, "utf8").equals(want.body), "page SVG differs from the server's");
+      const width = await page.$eval("#plot > svg", (svg) => svg.getAttribute("width"));
+      expect(width === "320", `svg width ${width}`);
+
+      const edited = small.replace('"title": "link"', '"title": "edited"');
+      expect((await typeSpec(page, edited)).state === "ok", "the edit did not render");
+      const link = page.url();
+      const carried = Buffer.from(new URL(link).hash.replace(/^#spec=/, ""), "base64url").toString("utf8");
+      expect(JSON.stringify(JSON.parse(carried)) === JSON.stringify(JSON.parse(edited)), `the link carries ${carried}`);
+      const other = await newPage();
+      await open(other, link);
+      expect((await renderedState(other)).state === "ok", "the shared link did not render");
+      const reproduced = await other.evaluate(() => window.plotbox.lastSvg);
+      const wantEdited = await serverRender(base, edited);
+      expect(Buffer.from(reproduced, "utf8").equals(wantEdited.body), "the shared link shows another chart");
+      await other.close();
+      return `${link.length} chars`;
+    });
+
+    await check("?spec= link renders", async () => {
+      const want = await serverRender(base, small);
+      await open(page, `${base}/?spec=${encodeURIComponent(small)}`);
+      expect((await renderedState(page)).state === "ok", "the link did not render");
+      const got = await page.evaluate(() => window.plotbox.lastSvg);
+      expect(Buffer.from(got, "utf8").equals(want.body), "page SVG differs from the server's");
+      expect(page.url().includes("#spec="), "the address bar was not given a #spec= link");
+    });
+
+    await check("examples menu lists /examples.json and renders what it picks", async () => {
+      const examples = await (await fetch(`${base}/examples.json`)).json();
+      expect(Array.isArray(examples) && examples.length > 0, "no examples");
+      await open(page, `${base}/`);
+      await renderedState(page);
+      const options = await page.$$eval("#examples option:not([disabled])", (os) => os.map((o) => o.textContent));
+      expect(JSON.stringify(options) === JSON.stringify(examples.map((e) => String(e.name))), `menu ${options}`);
+      const pick = examples.length - 1;
+      const before = await page.$eval("#plot", (plot) => Number(plot.dataset.render));
+      await page.selectOption("#examples", String(pick));
+      expect((await renderedState(page, before)).state === "ok", "the example did not render");
+      const got = await page.evaluate(() => window.plotbox.lastSvg);
+      const want = await serverRender(base, JSON.stringify(examples[pick].spec));
+      expect(Buffer.from(got, "utf8").equals(want.body), `${examples[pick].name}: page SVG differs from the server's`);
+      return `${examples.length} examples`;
+    });
+
+    await check("downloads: the SVG is the preview's, the PNG decodes at the chosen scale", async () => {
+      await open(page, fragmentLink(base, small));
+      await renderedState(page);
+      const [svgDownload] = await Promise.all([page.waitForEvent("download"), page.click("#download-svg")]);
+      const svg = readFileSync(await svgDownload.path(), "utf8");
+      expect(svg === (await page.evaluate(() => window.plotbox.lastSvg)), "downloaded SVG differs from the preview");
+      await page.selectOption("#png-scale", "2");
+      const pngDownload = page.waitForEvent("download");
+      await page.click("#download-png");
+      // A failed render shows its error instead of downloading: fail with it, not a timeout.
+      const outcome = await Promise.race([
+        pngDownload,
+        page.waitForSelector("#error:not([hidden])", { timeout: RENDER_WAIT_MS }).then(() => null),
+      ]);
+      pngDownload.catch(() => {});
+      expect(outcome !== null, `PNG render failed: ${JSON.stringify(await pageError(page))}`);
+      const png = PNG.sync.read(readFileSync(await outcome.path()));
+      expect(png.width === 640 && png.height === 400, `PNG is ${png.width}x${png.height}, want 640x400`);
+    });
+
+    await check("screenshot of the playground with the server's PNG beside it is not blank", async () => {
+      const spec = specs.find((s) => s.text.length < 200_000)?.text ?? small;
+      await open(page, fragmentLink(base, spec));
+      expect((await renderedState(page)).state === "ok", "the spec did not render");
+      await page.check("#server-toggle");
+      await page.waitForFunction(
+        () => {
+          const fig = document.getElementById("server-figure");
+          const img = document.getElementById("server-png");
+          return fig.dataset.state === "error" || (fig.dataset.state === "ok" && img.complete && img.naturalWidth > 0);
+        },
+        null,
+        { timeout: RENDER_WAIT_MS },
+      );
+      const serverState = await page.$eval("#server-figure", (fig) => fig.dataset.state);
+      expect(serverState === "ok", `server picture: ${await page.textContent("#server-error")}`);
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      const whole = distinctColors(readFileSync(SCREENSHOT));
+      // The plot alone: an empty or failed picture is its checkerboard (two colors).
+      const plot = distinctColors(await page.locator("#plot").screenshot());
+      const served = distinctColors(await page.locator("#server-png").screenshot());
+      expect(plot.colors >= 16, `the preview has only ${plot.colors} colors`);
+      expect(served.colors >= 16, `the server's picture has only ${served.colors} colors`);
+      return `${SCREENSHOT}: ${whole.width}x${whole.height}, ${whole.colors} colors; plot ${plot.colors}, server PNG ${served.colors}`;
+    });
+
+    await check("a render past the time limit is stopped: deadline error, worker replaced, page alive", async () => {
+      await open(page, `${base}/?timeout_ms=1`);
+      await renderedState(page);
+      const limit = await page.textContent("#time-limit");
+      expect(limit.includes("1 ms"), `time limit shown as ${JSON.stringify(limit)}`);
+      const restartsBefore = await page.evaluate(() => window.plotbox.client.restarts);
+      const { state } = await typeSpec(page, heavySpec());
+      expect(state === "error", `page state ${state}`);
+      const got = await pageError(page);
+      expect(got.kind === "deadline_exceeded", `error ${JSON.stringify(got)}`);
+      const restarts = await page.evaluate(() => window.plotbox.client.restarts);
+      expect(restarts > restartsBefore, "the worker was not replaced");
+      // The replacement works: with a sane limit, the next render succeeds.
+      const after = await page.evaluate(async (text) => {
+        window.plotbox.client.timeoutMs = 10_000;
+        return (await window.plotbox.client.render(text)).svg;
+      }, small);
+      const want = await serverRender(base, small);
+      expect(Buffer.from(after, "utf8").equals(want.body), "the replacement worker renders differently");
+      return got.message;
+    });
+
+    await check("no uncaught errors in the page", async () => {
+      expect(pageErrors.length === 0, pageErrors.join("; "));
+    });
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(
+    `browser: ${golden.equal}/${golden.total} golden specs byte-equal to the server's SVG; ` +
+      `${results.length - failed}/${results.length} checks passed; screenshot ${SCREENSHOT}`,
+  );
+  writeFileSync(join(OUT_DIR, "summary.json"), JSON.stringify({ golden, results }, null, 2) + "\n");
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(`browser tests could not run: ${e && e.stack ? e.stack : e}`);
+  process.exit(1);
+});
