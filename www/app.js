@@ -232,8 +232,13 @@ async function preview({ here = false } = {}) {
       here && text.length <= FIRST_RENDER_HERE_MAX_CHARS
         ? await renderHere(text)
         : await client.render(text, { format: "svg", lane: "preview" });
-  } catch (failure) {
+  } catch (thrown) {
     if (gen !== state.previewGen) return;
+    // A module that could not even be fetched or compiled still gets a typed error.
+    const failure =
+      thrown instanceof RenderFailure
+        ? thrown
+        : new RenderFailure({ kind: "internal", message: String(thrown && thrown.message ? thrown.message : thrown) });
     showError(failure, text);
     ui.browserStatus.textContent = failure.kind;
     finishPreview("error");

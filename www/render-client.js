@@ -127,11 +127,11 @@ export class RenderClient {
   async run(job) {
     try {
       await this.ready;
-    } catch (failure) {
-      // A worker that could not start gets one fresh attempt per render.
+    } catch {
+      // A worker that could not start gets one fresh attempt per render; a second
+      // failure rejects this render with the reason.
       this.restart();
       await this.ready;
-      void failure;
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -157,7 +157,7 @@ export class RenderClient {
     this.pending.delete(msg.id);
     clearTimeout(waiter.timer);
     if (msg.type === "done") {
-      waiter.resolve(msg.format === "png" || msg.png ? { png: msg.png } : { svg: msg.svg });
+      waiter.resolve(msg.png !== undefined ? { png: msg.png } : { svg: msg.svg });
     } else {
       if (msg.fatal) this.restart();
       waiter.reject(RenderFailure.fromJson(msg.error));
