@@ -139,15 +139,17 @@ export class RenderClient {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         this.restart();
-        reject(
-          new RenderFailure({
-            kind: "deadline_exceeded",
-            message: `the render ran past its ${this.timeoutMs} ms limit and was stopped (the worker was restarted)`,
-          }),
-        );
+        reject(this.deadlineFailure());
       }, this.timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       this.worker.postMessage({ type: "render", id, spec: job.spec, format: job.format, scale: job.scale });
+    });
+  }
+
+  deadlineFailure() {
+    return new RenderFailure({
+      kind: "deadline_exceeded",
+      message: `the render ran past its ${this.timeoutMs} ms limit and was stopped`,
     });
   }
 
@@ -156,6 +158,14 @@ export class RenderClient {
     if (!waiter) return; // its deadline already passed
     this.pending.delete(msg.id);
     clearTimeout(waiter.timer);
+    // A busy page thread can take the answer after the limit has passed without the
+    // timer having had its turn; the worker's own clock decides, so a render that
+    // overran always fails the same way (the worker finished, so it is kept).
+    if (msg.ms > this.timeoutMs) {
+      if (msg.fatal) this.restart();
+      waiter.reject(this.deadlineFailure());
+      return;
+    }
     if (msg.type === "done") {
       waiter.resolve(msg.png !== undefined ? { png: msg.png } : { svg: msg.svg });
     } else {

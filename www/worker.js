@@ -8,6 +8,7 @@
 //   {type: "render", id, format: "svg"}          -> {type: "done", id, svg}
 //   {type: "render", id, format: "png", scale}   -> {type: "done", id, png} (transferred)
 //   any render failure                           -> {type: "failed", id, error, fatal}
+// Answers carry `ms`, the render's own duration measured here.
 // `error` is SPEC.md's error JSON text; `fatal` means the module trapped and this
 // instance must not be trusted again.
 
@@ -42,21 +43,24 @@ function render(msg) {
     });
     return;
   }
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
   try {
     if (msg.format === "png") {
       const png = renderPng(msg.spec, msg.scale);
-      self.postMessage({ type: "done", id: msg.id, png }, [png.buffer]);
+      self.postMessage({ type: "done", id: msg.id, png, ms: elapsed() }, [png.buffer]);
     } else {
-      self.postMessage({ type: "done", id: msg.id, svg: renderSvg(msg.spec) });
+      const svg = renderSvg(msg.spec);
+      self.postMessage({ type: "done", id: msg.id, svg, ms: elapsed() });
     }
   } catch (e) {
     // The bindings throw the error JSON as a string; anything else is a trap (a
     // guest panic aborts), after which the instance's memory is suspect.
     if (typeof e === "string") {
-      self.postMessage({ type: "failed", id: msg.id, error: e, fatal: false });
+      self.postMessage({ type: "failed", id: msg.id, error: e, fatal: false, ms: elapsed() });
     } else {
       const message = `the renderer module trapped: ${e && e.message ? e.message : e}`;
-      self.postMessage({ type: "failed", id: msg.id, error: errorJson("internal", message), fatal: true });
+      self.postMessage({ type: "failed", id: msg.id, error: errorJson("internal", message), fatal: true, ms: elapsed() });
     }
   }
 }
