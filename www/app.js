@@ -6,10 +6,11 @@
 import { RenderClient, RenderFailure, SUPERSEDED } from "./render-client.js";
 import { JsonSyntaxError, compactJson, formatJson, parseWithPositions, pointerRange } from "./jsonpos.js";
 import { specFromUrl, urlWithSpec } from "./share.js";
-import { initSync, renderSvg as renderSvgHere } from "/pkg/renderer_wasm.js";
 
 // The module the worker runs; hashed here so the page can show which bytes it runs.
 const MODULE_URL = "/pkg/renderer_wasm_bg.wasm";
+// Its wasm-bindgen glue, which the worker imports too.
+const GLUE_URL = "/pkg/renderer_wasm.js";
 const PREVIEW_DEBOUNCE_MS = 150;
 const DEFAULT_TIMEOUT_MS = 2000;
 // Browsers cap URL length (Chromium at 2 MB); past this the share link is left alone.
@@ -208,9 +209,10 @@ function finishPreview(stateName) {
 
 /** The first render of a page load, on this thread (see FIRST_RENDER_HERE_MAX_CHARS). */
 async function renderHere(text) {
-  initSync({ module: await compiledModule });
+  const glue = await import(GLUE_URL);
+  glue.initSync({ module: await compiledModule });
   try {
-    return { svg: renderSvgHere(text) };
+    return { svg: glue.renderSvg(text) };
   } catch (e) {
     if (typeof e === "string") throw RenderFailure.fromJson(e);
     // A trap: leave this render to the worker, whose instance is disposable.

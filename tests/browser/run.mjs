@@ -404,9 +404,10 @@ async function main() {
         null,
         { timeout: RENDER_WAIT_MS },
       );
+      // Taken first, so that a failure below still leaves a picture to look at.
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
       const serverState = await page.$eval("#server-figure", (fig) => fig.dataset.state);
       expect(serverState === "ok", `server picture: ${await page.textContent("#server-error")}`);
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
       const whole = distinctColors(readFileSync(SCREENSHOT));
       // The plot alone: an empty or failed picture is its checkerboard (two colors).
       const plot = distinctColors(await page.locator("#plot").screenshot());
