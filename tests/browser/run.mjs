@@ -438,6 +438,19 @@ async function main() {
       }, heavy);
       expect(stopped.kind === "deadline_exceeded", `direct render: ${stopped.kind}`);
       expect(stopped.replaced, "the worker was not replaced");
+      // While the worker renders, the page thread keeps running: a timer queued after
+      // the render was handed over fires before the render's answer arrives.
+      const responsive = await page.evaluate(async (text) => {
+        const client = window.plotbox.client;
+        client.timeoutMs = 60_000;
+        let answered = false;
+        const rendering = client.render(text).finally(() => (answered = true));
+        await new Promise((r) => setTimeout(r, 0));
+        const tickedFirst = !answered;
+        await rendering.catch(() => {});
+        return tickedFirst;
+      }, heavy);
+      expect(responsive, "the page thread did not run while the worker rendered");
       // The replacement works: with a sane limit, the next render succeeds.
       const after = await page.evaluate(async (text) => {
         window.plotbox.client.timeoutMs = 10_000;
