@@ -92,6 +92,71 @@ pub fn cap_height(size: f64) -> f64 {
     f64::from(units) * size / f64::from(face.units_per_em())
 }
 
+/// One step of a glyph outline, in font units with y up (the font's own convention).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OutlineSegment {
+    MoveTo(f32, f32),
+    LineTo(f32, f32),
+    /// Control point, then end point.
+    QuadTo(f32, f32, f32, f32),
+    /// Two control points, then end point.
+    CurveTo(f32, f32, f32, f32, f32, f32),
+    Close,
+}
+
+/// The outline of one glyph, which both encoders draw, so SVG and PNG text have the
+/// same shape. Empty for glyphs with no outline (space).
+pub fn glyph_outline(id: GlyphId) -> Vec<OutlineSegment> {
+    struct Collect(Vec<OutlineSegment>);
+    impl ttf_parser::OutlineBuilder for Collect {
+        fn move_to(&mut self, x: f32, y: f32) {
+            self.0.push(OutlineSegment::MoveTo(x, y));
+        }
+        fn line_to(&mut self, x: f32, y: f32) {
+            self.0.push(OutlineSegment::LineTo(x, y));
+        }
+        fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+            self.0.push(OutlineSegment::QuadTo(x1, y1, x, y));
+        }
+        fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+            self.0.push(OutlineSegment::CurveTo(x1, y1, x2, y2, x, y));
+        }
+        fn close(&mut self) {
+            self.0.push(OutlineSegment::Close);
+        }
+    }
+    let mut collect = Collect(Vec::new());
+    // A glyph without an outline yields None and whatever it pushed is meaningless.
+    if face().outline_glyph(id, &mut collect).is_none() {
+        return Vec::new();
+    }
+    collect.0
+}
+
+/// Where the origin of a shaped run's first glyph sits relative to the text's anchor
+/// point, in px, x right and y down, before the text's rotation. Both encoders place
+/// text with this, so anchoring cannot differ between SVG and PNG.
+pub fn run_origin(
+    width: f64,
+    size: f64,
+    anchor: crate::scene::Anchor,
+    baseline: crate::scene::Baseline,
+) -> (f64, f64) {
+    use crate::scene::{Anchor, Baseline};
+    let dx = match anchor {
+        Anchor::Start => 0.0,
+        Anchor::Middle => -width / 2.0,
+        Anchor::End => -width,
+    };
+    let dy = match baseline {
+        Baseline::Top => ascent(size),
+        Baseline::Middle => (ascent(size) - descent(size)) / 2.0,
+        Baseline::Alphabetic => 0.0,
+        Baseline::Bottom => -descent(size),
+    };
+    (dx, dy)
+}
+
 fn kerning(face: &Face<'_>, left: GlyphId, right: GlyphId) -> i16 {
     let Some(kern) = face.tables().kern else {
         return 0;
