@@ -250,7 +250,9 @@ async function main() {
           problems.push(`${spec.name}: server answered ${want.status}`);
           continue;
         }
-        await open(page, fragmentLink(base, spec.text));
+        // A generous limit: this compares pictures; the limit has its own check, and a
+        // busy two-core machine must not turn a big golden spec into a deadline error.
+        await open(page, fragmentLink(base, spec.text, `?timeout_ms=${RENDER_WAIT_MS}`));
         const { state } = await renderedState(page);
         if (state !== "ok") {
           problems.push(`${spec.name}: page state ${state}: ${JSON.stringify(await pageError(page))}`);
