@@ -1,0 +1,1121 @@
+//! Series: what each spec series contributes to its axes (data extent, categories,
+//! colors, bar geometry, histogram bins) and how it is drawn once the axes' scales are
+//! known.
+//!
+//! Drawing maps data to pixels through [`AxisScale`]; `null` values and values a log
+//! axis cannot show break lines and skip points. Polylines that leave the plot area
+//! far behind are cut at a box around it, so that the encoders never see coordinates
+//! from values far outside explicit limits.
+
+use std::collections::BTreeMap;
+
+use super::axis::{AxisScale, Extent, TickSource};
+use super::colormap;
+use super::legend::Handle;
+use super::markers;
+use super::theme::{
+    AREA_ALPHA, BAR_WIDTH, CAP_SIZE, LINE_WIDTH, MARKER_EDGE_WIDTH, MARKER_SIZE, SCATTER_SIZE,
+    TEXT_SIZE,
+};
+use super::ticks::{self, Tick};
+use crate::color;
+use crate::scene::{Anchor, Baseline, Color, Point, Rect, Scene, Shape, Text};
+use crate::spec::*;
+
+/// How far beyond the plot area polylines are still drawn before being cut.
+const CUT_MARGIN: f64 = 64.0;
+
+/// A rectangle in data coordinates (bars, histogram bins).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DataRect {
+    pub x0: f64,
+    pub x1: f64,
+    pub y0: f64,
+    pub y1: f64,
+}
+
+/// A series with everything resolved that does not depend on pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Styled<'a> {
+    pub series: &'a Series,
+    /// The color with the series' `alpha` applied.
+    pub color: Color,
+    /// Bars and histogram bins, in data coordinates.
+    pub bars: Vec<DataRect>,
+    /// Heatmap color range.
+    pub value_range: (f64, f64),
+}
+
+/// A colorbar to draw beside the axes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColorbarSpec {
+    pub map: Colormap,
+    pub vmin: f64,
+    pub vmax: f64,
+}
+
+/// One axes' series, prepared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared<'a> {
+    pub series: Vec<Styled<'a>>,
+    pub x_extent: Extent,
+    pub y_extent: Extent,
+    pub x_ticks: TickSource,
+    pub y_ticks: TickSource,
+    /// Heatmaps put row 0 at the top, as `imshow`.
+    pub y_inverted: bool,
+    pub colorbar: Option<ColorbarSpec>,
+}
+
+/// The x values of a series: given, or 0..n-1.
+fn x_at(x: Option<&Values>, i: usize) -> Option<f64> {
+    match x {
+        Some(x) => x.get(i).copied().flatten(),
+        None => Some(i as f64),
+    }
+}
+
+/// Category positions shared by the bar series of one axis (first seen, first slot).
+#[derive(Default)]
+struct Categories {
+    names: Vec<String>,
+    slots: BTreeMap<String, usize>,
+}
+
+impl Categories {
+    fn slot(&mut self, name: String) -> usize {
+        if let Some(&slot) = self.slots.get(&name) {
+            return slot;
+        }
+        let slot = self.names.len();
+        self.names.push(name.clone());
+        self.slots.insert(name, slot);
+        slot
+    }
+
+    fn ticks(&self) -> Vec<Tick> {
+        self.names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Tick {
+                value: i as f64,
+                label: name.clone(),
+            })
+            .collect()
+    }
+}
+
+fn category_name(c: &Category) -> String {
+    match c {
+        Category::Text(t) => t.clone(),
+        Category::Number(v) => ticks::number(*v),
+    }
+}
+
+/// Resolves colors, categories, bar groups and bins for the series of one axes.
+pub fn prepare<'a>(axes: &'a Axes, log_x: bool, log_y: bool) -> Prepared<'a> {
+    let mut prepared = Prepared {
+        series: Vec::with_capacity(axes.series.len()),
+        x_extent: Extent::new(log_x),
+        y_extent: Extent::new(log_y),
+        x_ticks: TickSource::Auto,
+        y_ticks: TickSource::Auto,
+        y_inverted: false,
+        colorbar: None,
+    };
+    let mut cycle = 0usize;
+    for series in &axes.series {
+        let common = series.common();
+        let takes_color = !matches!(series, Series::Heatmap(_) | Series::Text(_));
+        let base = match common.color.and_then(color::parse) {
+            Some(c) => c,
+            None if takes_color => {
+                let c = color::CYCLE[cycle % color::CYCLE.len()];
+                cycle += 1;
+                c
+            }
+            None => Color::rgb(0, 0, 0),
+        };
+        prepared.series.push(Styled {
+            series,
+            color: base.with_alpha(common.alpha.unwrap_or(1.0)),
+            bars: Vec::new(),
+            value_range: (0.0, 1.0),
+        });
+    }
+    place_bars(&mut prepared, Orientation::Vertical);
+    place_bars(&mut prepared, Orientation::Horizontal);
+    for styled in &mut prepared.series {
+        extend(styled, &mut prepared.x_extent, &mut prepared.y_extent);
+    }
+    for styled in &mut prepared.series {
+        if let Series::Heatmap(h) = styled.series {
+            let rows = h.z.len();
+            let cols = h.z.first().map_or(0, Vec::len);
+            let labels = |given: &Option<Vec<Category>>, n: usize| {
+                TickSource::Categories(
+                    (0..n)
+                        .map(|i| Tick {
+                            value: i as f64,
+                            label: given
+                                .as_ref()
+                                .and_then(|g| g.get(i))
+                                .map_or_else(|| i.to_string(), category_name),
+                        })
+                        .collect(),
+                )
+            };
+            prepared.x_ticks = labels(&h.x, cols);
+            prepared.y_ticks = labels(&h.y, rows);
+            prepared.y_inverted = true;
+            let mut lo = f64::INFINITY;
+            let mut hi = f64::NEG_INFINITY;
+            for v in h.z.iter().flatten().flatten() {
+                lo = lo.min(*v);
+                hi = hi.max(*v);
+            }
+            if lo > hi {
+                (lo, hi) = (0.0, 1.0);
+            }
+            let vmin = h.vmin.unwrap_or(lo);
+            let vmax = h.vmax.unwrap_or(hi);
+            let (vmin, vmax) = if vmin < vmax {
+                (vmin, vmax)
+            } else if h.vmin.is_some() {
+                (vmin, vmin + 1.0)
+            } else {
+                (vmax - 1.0, vmax)
+            };
+            styled.value_range = (vmin, vmax);
+            if h.colorbar == Some(true) && prepared.colorbar.is_none() {
+                prepared.colorbar = Some(ColorbarSpec {
+                    map: h.colormap.unwrap_or_default(),
+                    vmin,
+                    vmax,
+                });
+            }
+        }
+    }
+    prepared
+}
+
+/// Places the bars of every bar series of one orientation: categories share slots, and
+/// several series split each slot side by side (pandas' grouped bars).
+fn place_bars<'a>(prepared: &mut Prepared<'a>, orientation: Orientation) {
+    let all: Vec<&'a Series> = prepared.series.iter().map(|s| s.series).collect();
+    let members: Vec<usize> = prepared
+        .series
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match s.series {
+            Series::Bar(b) if b.orientation.unwrap_or_default() == orientation => Some(i),
+            _ => None,
+        })
+        .collect();
+    if members.is_empty() {
+        return;
+    }
+    let bar = |i: usize| match all[i] {
+        Series::Bar(b) => Some(b),
+        _ => None,
+    };
+    let categorical = members.iter().filter_map(|&i| bar(i)).any(|b| {
+        b.x.as_ref()
+            .is_some_and(|x| x.iter().any(|c| matches!(c, Category::Text(_))))
+    });
+    let mut categories = Categories::default();
+    let mut positions: Vec<Vec<f64>> = Vec::with_capacity(members.len());
+    for &i in &members {
+        let Some(b) = bar(i) else { continue };
+        let n = b.y.len();
+        let series_positions: Vec<f64> = (0..n)
+            .map(|k| match b.x.as_ref().and_then(|x| x.get(k)) {
+                Some(c) if categorical => categories.slot(category_name(c)) as f64,
+                Some(Category::Number(v)) => *v,
+                Some(Category::Text(_)) => k as f64,
+                None if categorical => categories.slot(k.to_string()) as f64,
+                None => k as f64,
+            })
+            .collect();
+        positions.push(series_positions);
+    }
+    let slot = if categorical {
+        1.0
+    } else {
+        let mut all: Vec<f64> = positions.iter().flatten().copied().collect();
+        all.sort_by(f64::total_cmp);
+        all.windows(2)
+            .map(|w| w[1] - w[0])
+            .filter(|d| *d > 0.0)
+            .fold(f64::INFINITY, f64::min)
+    };
+    let slot = if slot.is_finite() { slot } else { 1.0 };
+    let widths: Vec<f64> = members
+        .iter()
+        .map(|&i| bar(i).and_then(|b| b.width).unwrap_or(BAR_WIDTH))
+        .collect();
+    let group_fraction = widths.iter().copied().fold(0.0, f64::max);
+    let count = members.len() as f64;
+    let sub_slot = slot * group_fraction / count;
+    for (j, &i) in members.iter().enumerate() {
+        let Some(b) = bar(i) else { continue };
+        let offset = (j as f64 - (count - 1.0) / 2.0) * sub_slot;
+        let half = sub_slot * widths[j] / group_fraction / 2.0;
+        let rects = positions[j]
+            .iter()
+            .zip(&b.y)
+            .filter_map(|(&p, &v)| {
+                let v = v?;
+                let (a, c) = (p + offset - half, p + offset + half);
+                Some(match orientation {
+                    Orientation::Vertical => DataRect {
+                        x0: a,
+                        x1: c,
+                        y0: 0.0,
+                        y1: v,
+                    },
+                    Orientation::Horizontal => DataRect {
+                        x0: 0.0,
+                        x1: v,
+                        y0: a,
+                        y1: c,
+                    },
+                })
+            })
+            .collect();
+        prepared.series[i].bars = rects;
+    }
+    if categorical {
+        match orientation {
+            Orientation::Vertical => prepared.x_ticks = TickSource::Categories(categories.ticks()),
+            Orientation::Horizontal => {
+                prepared.y_ticks = TickSource::Categories(categories.ticks())
+            }
+        }
+    }
+}
+
+/// Histogram bars: matplotlib's `np.histogram` (equal bins over the data range, the
+/// last bin closed), optionally normalized to unit area.
+fn histogram(h: &HistSeries) -> Vec<DataRect> {
+    let finite = || h.values.iter().flatten().copied().filter(|v| v.is_finite());
+    let edges: Vec<f64> = match &h.bins {
+        Some(Bins::Edges(edges)) => edges.clone(),
+        count => {
+            let n = match count {
+                Some(Bins::Count(n)) => (*n).max(1) as usize,
+                _ => 10,
+            };
+            let (mut lo, mut hi) = finite()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                    (a.min(v), b.max(v))
+                });
+            if lo > hi {
+                return Vec::new();
+            }
+            if lo == hi {
+                lo -= 0.5;
+                hi += 0.5;
+            }
+            (0..=n)
+                .map(|i| {
+                    if i == n {
+                        hi
+                    } else {
+                        lo + (hi * 0.5 - lo * 0.5) * 2.0 * (i as f64 / n as f64)
+                    }
+                })
+                .collect()
+        }
+    };
+    if edges.len() < 2 {
+        return Vec::new();
+    }
+    let bins = edges.len() - 1;
+    let mut counts = vec![0u64; bins];
+    let (first, last) = (edges[0], edges[bins]);
+    for v in finite() {
+        if v < first || v > last {
+            continue;
+        }
+        // The bin whose left edge is the last one at or below v; v == last goes in the
+        // final bin.
+        let index = edges
+            .partition_point(|&e| e <= v)
+            .saturating_sub(1)
+            .min(bins - 1);
+        counts[index] += 1;
+    }
+    let total: u64 = counts.iter().sum();
+    let density = h.density == Some(true);
+    counts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &count)| {
+            let (x0, x1) = (edges[i], edges[i + 1]);
+            let height = if density {
+                count as f64 / (total.max(1) as f64 * (x1 - x0))
+            } else {
+                count as f64
+            };
+            height.is_finite().then_some(DataRect {
+                x0,
+                x1,
+                y0: 0.0,
+                y1: height,
+            })
+        })
+        .collect()
+}
+
+/// Adds what `styled` shows to the axes' extents.
+fn extend(styled: &mut Styled<'_>, x: &mut Extent, y: &mut Extent) {
+    let xs = |x_values: Option<&Values>, n: usize, extent: &mut Extent| {
+        for i in 0..n {
+            if let Some(v) = x_at(x_values, i) {
+                extent.add(v);
+            }
+        }
+    };
+    match styled.series {
+        Series::Line(s) => {
+            xs(s.x.as_ref(), s.y.len(), x);
+            y.add_all(s.y.iter().copied());
+        }
+        Series::Scatter(s) => {
+            xs(s.x.as_ref(), s.y.len(), x);
+            y.add_all(s.y.iter().copied());
+        }
+        Series::Step(s) => {
+            xs(s.x.as_ref(), s.y.len(), x);
+            y.add_all(s.y.iter().copied());
+        }
+        Series::Area(s) => {
+            xs(s.x.as_ref(), s.y.len(), x);
+            y.add_all(s.y.iter().copied());
+            match &s.y2 {
+                Some(y2) => y.add_all(y2.iter().copied()),
+                None => y.add(0.0),
+            }
+        }
+        Series::Errorbar(s) => {
+            for i in 0..s.y.len() {
+                let (Some(px), Some(py)) = (x_at(s.x.as_ref(), i), s.y[i]) else {
+                    continue;
+                };
+                let ye = error_at(s.yerr.as_ref(), i);
+                let xe = error_at(s.xerr.as_ref(), i);
+                y.add(py - ye);
+                y.add(py + ye);
+                x.add(px - xe);
+                x.add(px + xe);
+            }
+        }
+        Series::Bar(b) => {
+            let horizontal = b.orientation == Some(Orientation::Horizontal);
+            let (position, value) = if horizontal { (y, x) } else { (x, y) };
+            value.add_sticky(0.0);
+            for r in &styled.bars {
+                if horizontal {
+                    value.add(r.x1);
+                    position.add(r.y0);
+                    position.add(r.y1);
+                } else {
+                    value.add(r.y1);
+                    position.add(r.x0);
+                    position.add(r.x1);
+                }
+            }
+        }
+        Series::Hist(h) => {
+            styled.bars = histogram(h);
+            if !styled.bars.is_empty() {
+                y.add_sticky(0.0);
+            }
+            for r in &styled.bars {
+                x.add(r.x0);
+                x.add(r.x1);
+                y.add(r.y1);
+            }
+        }
+        Series::Heatmap(h) => {
+            let rows = h.z.len() as f64;
+            let cols = h.z.first().map_or(0, Vec::len) as f64;
+            x.add_sticky(-0.5);
+            x.add_sticky(cols - 0.5);
+            y.add_sticky(-0.5);
+            y.add_sticky(rows - 0.5);
+        }
+        Series::Hline(h) => y.add(h.y),
+        Series::Vline(v) => x.add(v.x),
+        Series::Text(_) => {}
+    }
+}
+
+/// The error amount of point `i` (0 where there is none).
+fn error_at(amount: Option<&ErrorAmount>, i: usize) -> f64 {
+    match amount {
+        Some(ErrorAmount::All(v)) => *v,
+        Some(ErrorAmount::PerPoint(values)) => values.get(i).copied().flatten().unwrap_or(0.0),
+        None => 0.0,
+    }
+}
+
+/// What drawing needs about the axes.
+pub struct Canvas {
+    pub x: AxisScale,
+    pub y: AxisScale,
+    /// The plot area; every series item is clipped to it.
+    pub plot: Rect,
+    pub foreground: Color,
+}
+
+impl Canvas {
+    fn point(&self, x: Option<f64>, y: Option<f64>) -> Option<Point> {
+        Some(Point {
+            x: self.x.px(x?)?,
+            y: self.y.px(y?)?,
+        })
+    }
+
+    fn near_plot(&self, p: Point, reach: f64) -> bool {
+        p.x >= self.plot.x - reach
+            && p.x <= self.plot.right() + reach
+            && p.y >= self.plot.y - reach
+            && p.y <= self.plot.bottom() + reach
+    }
+}
+
+/// Collects polylines, breaking them at gaps and cutting segments at a box around the
+/// plot area.
+struct Polylines {
+    bounds: Rect,
+    current: Vec<Point>,
+    done: Vec<Vec<Point>>,
+    last: Option<Point>,
+}
+
+impl Polylines {
+    fn new(plot: Rect, capacity: usize) -> Self {
+        Polylines {
+            bounds: Rect {
+                x: plot.x - CUT_MARGIN,
+                y: plot.y - CUT_MARGIN,
+                w: plot.w + 2.0 * CUT_MARGIN,
+                h: plot.h + 2.0 * CUT_MARGIN,
+            },
+            current: Vec::with_capacity(capacity),
+            done: Vec::new(),
+            last: None,
+        }
+    }
+
+    fn inside(&self, p: Point) -> bool {
+        p.x >= self.bounds.x
+            && p.x <= self.bounds.right()
+            && p.y >= self.bounds.y
+            && p.y <= self.bounds.bottom()
+    }
+
+    fn push(&mut self, point: Option<Point>) {
+        let Some(p) = point else {
+            self.gap();
+            return;
+        };
+        match self.last {
+            None => {
+                if self.inside(p) {
+                    self.current.push(p);
+                }
+            }
+            Some(previous) => {
+                let (previous_inside, inside) = (self.inside(previous), self.inside(p));
+                if previous_inside && inside {
+                    self.current.push(p);
+                } else if let Some((a, b)) = clip_segment(previous, p, self.bounds) {
+                    if !previous_inside {
+                        self.finish();
+                        self.current.push(a);
+                    }
+                    self.current.push(b);
+                    if !inside {
+                        self.finish();
+                    }
+                } else {
+                    self.finish();
+                }
+            }
+        }
+        self.last = Some(p);
+    }
+
+    fn gap(&mut self) {
+        self.finish();
+        self.last = None;
+    }
+
+    fn finish(&mut self) {
+        if self.current.len() >= 2 {
+            let capacity = self.current.capacity();
+            let full = std::mem::replace(&mut self.current, Vec::with_capacity(capacity.min(64)));
+            self.done.push(full);
+        } else {
+            self.current.clear();
+        }
+    }
+
+    fn into_lines(mut self) -> Vec<Vec<Point>> {
+        self.finish();
+        self.done
+    }
+}
+
+/// Liang–Barsky: the part of segment `a`–`b` inside `r`.
+fn clip_segment(a: Point, b: Point, r: Rect) -> Option<(Point, Point)> {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let mut t0: f64 = 0.0;
+    let mut t1: f64 = 1.0;
+    for (p, q) in [
+        (-dx, a.x - r.x),
+        (dx, r.right() - a.x),
+        (-dy, a.y - r.y),
+        (dy, r.bottom() - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    if !(t0 <= t1) {
+        return None;
+    }
+    let at = |t: f64| Point {
+        x: a.x + t * dx,
+        y: a.y + t * dy,
+    };
+    Some((at(t0), at(t1)))
+}
+
+/// Draws one polyline set with `stroke`.
+fn push_lines(
+    scene: &mut Scene,
+    clip: Rect,
+    lines: Vec<Vec<Point>>,
+    stroke: &crate::scene::Stroke,
+) {
+    for points in lines {
+        scene.push(
+            Some(clip),
+            Shape::Path {
+                points,
+                closed: false,
+                fill: None,
+                stroke: Some(stroke.clone()),
+            },
+        );
+    }
+}
+
+/// Line style fields shared by line, area, step and errorbar.
+struct LineLook {
+    width: f64,
+    style: DashStyle,
+    marker: Marker,
+    marker_size: f64,
+}
+
+impl LineLook {
+    fn new(
+        width: Option<f64>,
+        style: Option<DashStyle>,
+        marker: Option<Marker>,
+        size: Option<f64>,
+    ) -> Self {
+        LineLook {
+            width: width.unwrap_or(LINE_WIDTH),
+            style: style.unwrap_or_default(),
+            marker: marker.unwrap_or(Marker::None),
+            marker_size: size.unwrap_or(MARKER_SIZE),
+        }
+    }
+
+    fn handle(&self, color: Color) -> Handle {
+        Handle::Line {
+            stroke: markers::stroke(color, self.width, self.style),
+            marker: (self.marker != Marker::None).then_some((self.marker, self.marker_size)),
+            color,
+        }
+    }
+}
+
+/// Draws a line through `points` (data coordinates, `None` = gap) and its markers.
+fn draw_line(
+    scene: &mut Scene,
+    canvas: &Canvas,
+    n: usize,
+    point: impl Fn(usize) -> Option<Point>,
+    look: &LineLook,
+    color: Color,
+) {
+    if look.width > 0.0 {
+        let mut lines = Polylines::new(canvas.plot, n);
+        for i in 0..n {
+            lines.push(point(i));
+        }
+        let stroke = markers::stroke(color, look.width, look.style);
+        push_lines(scene, canvas.plot, lines.into_lines(), &stroke);
+    }
+    draw_markers(
+        scene,
+        canvas,
+        n,
+        &point,
+        look.marker,
+        |_| look.marker_size,
+        |_| color,
+    );
+}
+
+fn draw_markers(
+    scene: &mut Scene,
+    canvas: &Canvas,
+    n: usize,
+    point: impl Fn(usize) -> Option<Point>,
+    marker: Marker,
+    size: impl Fn(usize) -> f64,
+    color: impl Fn(usize) -> Color,
+) {
+    if marker == Marker::None {
+        return;
+    }
+    for i in 0..n {
+        if let Some(p) = point(i) {
+            let size = size(i);
+            if canvas.near_plot(p, size) {
+                markers::push(scene, Some(canvas.plot), marker, p, size, color(i));
+            }
+        }
+    }
+}
+
+/// Draws `styled` and returns its legend handle.
+pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<Handle> {
+    let color = styled.color;
+    let clip = canvas.plot;
+    match styled.series {
+        Series::Line(s) => {
+            let look = LineLook::new(s.linewidth, s.linestyle, s.marker, s.markersize);
+            let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
+            draw_line(scene, canvas, s.y.len(), point, &look, color);
+            Some(look.handle(color))
+        }
+        Series::Scatter(s) => {
+            let marker = match s.marker {
+                None | Some(Marker::None) => Marker::Circle,
+                Some(m) => m,
+            };
+            let default_size = s.size.unwrap_or(SCATTER_SIZE);
+            let alpha = s.alpha.unwrap_or(1.0);
+            let colors: Option<Vec<Color>> = s.colors.as_ref().map(|list| {
+                list.iter()
+                    .map(|c| color::parse(c).map_or(color, |c| c.with_alpha(alpha)))
+                    .collect()
+            });
+            let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
+            let size = |i: usize| {
+                s.sizes
+                    .as_ref()
+                    .and_then(|sizes| sizes.get(i).copied().flatten())
+                    .unwrap_or(default_size)
+            };
+            let color_at = |i: usize| {
+                colors
+                    .as_ref()
+                    .and_then(|c| c.get(i).copied())
+                    .unwrap_or(color)
+            };
+            draw_markers(scene, canvas, s.y.len(), point, marker, size, color_at);
+            Some(Handle::Marker {
+                marker,
+                size: default_size,
+                color,
+            })
+        }
+        Series::Step(s) => {
+            let look = LineLook::new(s.linewidth, s.linestyle, s.marker, s.markersize);
+            let n = s.y.len();
+            let data = |i: usize| Some((x_at(s.x.as_ref(), i)?, s.y[i]?));
+            // Each point becomes its corner points; a gap breaks the staircase.
+            let mut lines = Polylines::new(clip, n * 2);
+            let mut previous: Option<(f64, f64)> = None;
+            let step_where = s.step_where.unwrap_or_default();
+            for i in 0..n {
+                let Some((x, y)) = data(i) else {
+                    lines.gap();
+                    previous = None;
+                    continue;
+                };
+                if let Some((px, py)) = previous {
+                    match step_where {
+                        StepWhere::Pre => lines.push(canvas.point(Some(px), Some(y))),
+                        StepWhere::Post => lines.push(canvas.point(Some(x), Some(py))),
+                        StepWhere::Mid => {
+                            let mid = px * 0.5 + x * 0.5;
+                            lines.push(canvas.point(Some(mid), Some(py)));
+                            lines.push(canvas.point(Some(mid), Some(y)));
+                        }
+                    }
+                }
+                lines.push(canvas.point(Some(x), Some(y)));
+                previous = Some((x, y));
+            }
+            if look.width > 0.0 {
+                let stroke = markers::stroke(color, look.width, look.style);
+                push_lines(scene, clip, lines.into_lines(), &stroke);
+            }
+            let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
+            draw_markers(
+                scene,
+                canvas,
+                n,
+                point,
+                look.marker,
+                |_| look.marker_size,
+                |_| color,
+            );
+            Some(look.handle(color))
+        }
+        Series::Area(s) => {
+            let look = LineLook::new(s.linewidth, s.linestyle, s.marker, s.markersize);
+            let n = s.y.len();
+            let low = |i: usize| match &s.y2 {
+                Some(y2) => y2.get(i).copied().flatten(),
+                None => Some(0.0),
+            };
+            let fill = color.with_alpha(AREA_ALPHA);
+            // One polygon per run of points where x, y and y2 all exist.
+            let mut run: Vec<(Point, Point)> = Vec::new();
+            let flush = |run: &mut Vec<(Point, Point)>, scene: &mut Scene| {
+                if run.len() >= 2 {
+                    let mut points: Vec<Point> = run.iter().map(|(top, _)| *top).collect();
+                    points.extend(run.iter().rev().map(|(_, bottom)| *bottom));
+                    let points = points
+                        .into_iter()
+                        .map(|p| Point {
+                            x: p.x.clamp(clip.x - CUT_MARGIN, clip.right() + CUT_MARGIN),
+                            y: p.y.clamp(clip.y - CUT_MARGIN, clip.bottom() + CUT_MARGIN),
+                        })
+                        .collect();
+                    scene.push(
+                        Some(clip),
+                        Shape::Path {
+                            points,
+                            closed: true,
+                            fill: Some(fill),
+                            stroke: None,
+                        },
+                    );
+                }
+                run.clear();
+            };
+            for i in 0..n {
+                let x = x_at(s.x.as_ref(), i);
+                match (
+                    canvas.point(x, s.y[i]),
+                    canvas.point(x, low(i)).or_else(|| {
+                        // On a log axis the baseline 0 sits at the bottom edge.
+                        let x = canvas.x.px(x?)?;
+                        Some(Point {
+                            x,
+                            y: canvas.y.px_or_low(0.0),
+                        })
+                    }),
+                ) {
+                    (Some(top), Some(bottom)) => run.push((top, bottom)),
+                    _ => flush(&mut run, scene),
+                }
+            }
+            flush(&mut run, scene);
+            let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
+            draw_line(scene, canvas, n, point, &look, color);
+            Some(Handle::Patch {
+                fill,
+                edge: Some(color),
+            })
+        }
+        Series::Errorbar(s) => {
+            let look = LineLook::new(s.linewidth, s.linestyle, s.marker, s.markersize);
+            let n = s.y.len();
+            let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
+            draw_line(scene, canvas, n, point, &look, color);
+            let cap = s.capsize.unwrap_or(CAP_SIZE);
+            let bar_stroke =
+                markers::stroke(color, look.width.max(MARKER_EDGE_WIDTH), DashStyle::Solid);
+            let cap_stroke = markers::stroke(color, MARKER_EDGE_WIDTH, DashStyle::Solid);
+            let segment = |a: Point, b: Point, stroke: &crate::scene::Stroke| Shape::Path {
+                points: vec![a, b],
+                closed: false,
+                fill: None,
+                stroke: Some(stroke.clone()),
+            };
+            for i in 0..n {
+                let (Some(x), Some(y)) = (x_at(s.x.as_ref(), i), s.y[i]) else {
+                    continue;
+                };
+                for (amount, vertical) in [(s.yerr.as_ref(), true), (s.xerr.as_ref(), false)] {
+                    let Some(amount) = amount else { continue };
+                    let e = error_at(Some(amount), i);
+                    let ends = if vertical {
+                        (
+                            canvas.point(Some(x), Some(y - e)),
+                            canvas.point(Some(x), Some(y + e)),
+                        )
+                    } else {
+                        (
+                            canvas.point(Some(x - e), Some(y)),
+                            canvas.point(Some(x + e), Some(y)),
+                        )
+                    };
+                    let (Some(a), Some(b)) = ends else { continue };
+                    if !(canvas.near_plot(a, CUT_MARGIN) || canvas.near_plot(b, CUT_MARGIN)) {
+                        continue;
+                    }
+                    scene.push(Some(clip), segment(a, b, &bar_stroke));
+                    if cap > 0.0 {
+                        for end in [a, b] {
+                            let (from, to) = if vertical {
+                                (
+                                    Point {
+                                        x: end.x - cap,
+                                        y: end.y,
+                                    },
+                                    Point {
+                                        x: end.x + cap,
+                                        y: end.y,
+                                    },
+                                )
+                            } else {
+                                (
+                                    Point {
+                                        x: end.x,
+                                        y: end.y - cap,
+                                    },
+                                    Point {
+                                        x: end.x,
+                                        y: end.y + cap,
+                                    },
+                                )
+                            };
+                            scene.push(Some(clip), segment(from, to, &cap_stroke));
+                        }
+                    }
+                }
+            }
+            Some(look.handle(color))
+        }
+        Series::Bar(_) | Series::Hist(_) => {
+            for r in &styled.bars {
+                push_data_rect(scene, canvas, r, color, false);
+            }
+            Some(Handle::Patch {
+                fill: color,
+                edge: None,
+            })
+        }
+        Series::Heatmap(h) => {
+            let map = h.colormap.unwrap_or_default();
+            let (vmin, vmax) = styled.value_range;
+            let alpha = h.alpha.unwrap_or(1.0);
+            for (r, row) in h.z.iter().enumerate() {
+                for (c, value) in row.iter().enumerate() {
+                    let Some(v) = value else { continue };
+                    let t = (v - vmin) / (vmax - vmin);
+                    let cell = DataRect {
+                        x0: c as f64 - 0.5,
+                        x1: c as f64 + 0.5,
+                        y0: r as f64 - 0.5,
+                        y1: r as f64 + 0.5,
+                    };
+                    push_data_rect(
+                        scene,
+                        canvas,
+                        &cell,
+                        colormap::sample(map, t).with_alpha(alpha),
+                        true,
+                    );
+                }
+            }
+            Some(Handle::Patch {
+                fill: colormap::sample(map, 0.5).with_alpha(alpha),
+                edge: None,
+            })
+        }
+        Series::Hline(h) => {
+            let stroke = markers::stroke(
+                color,
+                h.linewidth.unwrap_or(LINE_WIDTH),
+                h.linestyle.unwrap_or_default(),
+            );
+            if let Some(y) = canvas.y.px(h.y) {
+                let points = vec![Point { x: clip.x, y }, Point { x: clip.right(), y }];
+                push_lines(scene, clip, vec![points], &stroke);
+            }
+            Some(Handle::Line {
+                stroke,
+                marker: None,
+                color,
+            })
+        }
+        Series::Vline(v) => {
+            let stroke = markers::stroke(
+                color,
+                v.linewidth.unwrap_or(LINE_WIDTH),
+                v.linestyle.unwrap_or_default(),
+            );
+            if let Some(x) = canvas.x.px(v.x) {
+                let points = vec![
+                    Point { x, y: clip.y },
+                    Point {
+                        x,
+                        y: clip.bottom(),
+                    },
+                ];
+                push_lines(scene, clip, vec![points], &stroke);
+            }
+            Some(Handle::Line {
+                stroke,
+                marker: None,
+                color,
+            })
+        }
+        Series::Text(t) => {
+            let text_color = match t.color.as_deref().and_then(color::parse) {
+                Some(c) => c.with_alpha(t.alpha.unwrap_or(1.0)),
+                None => canvas.foreground.with_alpha(t.alpha.unwrap_or(1.0)),
+            };
+            if let Some(at) = canvas.point(Some(t.x), Some(t.y)) {
+                if canvas.near_plot(at, 0.0) {
+                    scene.push(
+                        Some(clip),
+                        Shape::Text(Text {
+                            at,
+                            text: t.text.clone(),
+                            size: t.fontsize.unwrap_or(TEXT_SIZE),
+                            color: text_color,
+                            anchor: match t.ha.unwrap_or_default() {
+                                HAlign::Left => Anchor::Start,
+                                HAlign::Center => Anchor::Middle,
+                                HAlign::Right => Anchor::End,
+                            },
+                            baseline: match t.va.unwrap_or_default() {
+                                VAlign::Top => Baseline::Top,
+                                VAlign::Center => Baseline::Middle,
+                                VAlign::Bottom => Baseline::Bottom,
+                            },
+                            rotation: 0.0,
+                        }),
+                    );
+                }
+            }
+            None
+        }
+    }
+}
+
+/// Fills a data-space rectangle, cut to the plot area. `snap` rounds its edges to whole
+/// pixels where cells are large enough, so that neighbouring heatmap cells meet without
+/// anti-aliased seams.
+fn push_data_rect(scene: &mut Scene, canvas: &Canvas, r: &DataRect, fill: Color, snap: bool) {
+    let plot = canvas.plot;
+    let (xa, xb) = (canvas.x.px_or_low(r.x0), canvas.x.px_or_low(r.x1));
+    let (ya, yb) = (canvas.y.px_or_low(r.y0), canvas.y.px_or_low(r.y1));
+    let (mut left, mut right) = (xa.min(xb), xa.max(xb));
+    let (mut top, mut bottom) = (ya.min(yb), ya.max(yb));
+    if snap && right - left >= 2.0 && bottom - top >= 2.0 {
+        (left, right, top, bottom) = (left.round(), right.round(), top.round(), bottom.round());
+    }
+    let left = left.max(plot.x - 1.0);
+    let right = right.min(plot.right() + 1.0);
+    let top = top.max(plot.y - 1.0);
+    let bottom = bottom.min(plot.bottom() + 1.0);
+    if right - left > 0.0 && bottom - top > 0.0 {
+        scene.push(
+            Some(plot),
+            Shape::Rect {
+                rect: Rect {
+                    x: left,
+                    y: top,
+                    w: right - left,
+                    h: bottom - top,
+                },
+                fill,
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_counts_like_numpy() {
+        let h = HistSeries {
+            values: vec![Some(0.0), Some(1.0), Some(1.0), Some(2.0), None, Some(4.0)],
+            bins: Some(Bins::Count(4)),
+            ..Default::default()
+        };
+        let bars = histogram(&h);
+        let counts: Vec<f64> = bars.iter().map(|b| b.y1).collect();
+        assert_eq!(counts, [1.0, 2.0, 1.0, 1.0]);
+        assert_eq!((bars[0].x0, bars[3].x1), (0.0, 4.0));
+    }
+
+    #[test]
+    fn histogram_density_has_unit_area() {
+        let h = HistSeries {
+            values: (0..100).map(|i| Some(f64::from(i % 7))).collect(),
+            bins: Some(Bins::Edges(vec![0.0, 1.0, 3.0, 7.0])),
+            density: Some(true),
+            ..Default::default()
+        };
+        let area: f64 = histogram(&h).iter().map(|b| (b.x1 - b.x0) * b.y1).sum();
+        assert!((area - 1.0).abs() < 1e-12, "{area}");
+    }
+
+    #[test]
+    fn one_value_histogram_gets_a_unit_bin_range() {
+        let h = HistSeries {
+            values: vec![Some(3.0); 5],
+            ..Default::default()
+        };
+        let bars = histogram(&h);
+        assert_eq!(bars.len(), 10);
+        assert_eq!((bars[0].x0, bars[9].x1), (2.5, 3.5));
+        assert_eq!(bars.iter().map(|b| b.y1).sum::<f64>(), 5.0);
+    }
+
+    #[test]
+    fn segments_are_cut_at_the_box() {
+        let r = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 10.0,
+            h: 10.0,
+        };
+        let cut = clip_segment(Point { x: 5.0, y: 5.0 }, Point { x: 1e9, y: 5.0 }, r);
+        assert_eq!(cut.map(|(a, b)| (a.x, b.x)), Some((5.0, 10.0)));
+        assert_eq!(
+            clip_segment(Point { x: -5.0, y: -5.0 }, Point { x: -1.0, y: 20.0 }, r),
+            None
+        );
+    }
+}
