@@ -1,1 +1,190 @@
-//! The module's exports.
+//! The module's exports: the raw ABI that the sandbox host calls, and the
+//! `wasm-bindgen` functions that the browser calls. Both live in the same `.wasm`
+//! file, so the host runs exactly the bytes the browser loads.
+//!
+//! # Raw ABI (host)
+//!
+//! All integers are little-endian `u32` offsets into the module's exported `memory`.
+//!
+//! 1. `alloc(len) -> ptr` reserves `len` bytes for the spec; the host writes the spec
+//!    there.
+//! 2. `render(ptr, len, format, scale) -> header` renders it. `format` is
+//!    [`FORMAT_SVG`] or [`FORMAT_PNG`]; `scale` (an `f64`) is the PNG device pixel
+//!    ratio and is ignored for SVG.
+//! 3. `header` points at three `u32`s: `status` ([`STATUS_OK`] or [`STATUS_ERROR`]),
+//!    `data_ptr`, `data_len`. On success the data is the picture; on error it is the
+//!    UTF-8 error JSON of SPEC.md (`RenderError::to_json`).
+//! 4. `dealloc(ptr, len)` frees what `alloc` returned, or the data of a result
+//!    (the header itself is [`HEADER_LEN`] bytes and is freed with
+//!    `dealloc(header, HEADER_LEN)`). The host may skip this when it throws the whole
+//!    instance away after one render, which is what `plotbox-host` does.
+//!
+//! A guest panic aborts (wasm32 builds use `panic = abort`), which the host sees as a
+//! trap and reports as `internal`.
+//!
+//! All `unsafe` code of the crate is in this module.
+
+use crate::{ErrorKind, Format, RenderError};
+
+/// `format` argument of the raw `render` export: SVG.
+pub const FORMAT_SVG: u32 = 0;
+/// `format` argument of the raw `render` export: PNG at `scale`.
+pub const FORMAT_PNG: u32 = 1;
+/// `status` of a result header whose data is the picture.
+pub const STATUS_OK: u32 = 0;
+/// `status` of a result header whose data is the error JSON.
+pub const STATUS_ERROR: u32 = 1;
+/// Size in bytes of the result header (`status`, `data_ptr`, `data_len`).
+pub const HEADER_LEN: u32 = 12;
+
+/// Maps the raw ABI's `format` and `scale` arguments to a [`Format`].
+pub fn format_from_raw(format: u32, scale: f64) -> Result<Format, RenderError> {
+    match format {
+        FORMAT_SVG => Ok(Format::Svg),
+        FORMAT_PNG => Ok(Format::Png { scale }),
+        other => Err(RenderError::internal(format!(
+            "unknown format code {other} (expected {FORMAT_SVG} for SVG or {FORMAT_PNG} for PNG)"
+        ))),
+    }
+}
+
+/// Renders for the raw ABI: the status and the bytes the result header points at.
+pub fn render_raw(spec: &[u8], format: u32, scale: f64) -> (u32, Vec<u8>) {
+    let result = format_from_raw(format, scale).and_then(|format| crate::render(spec, format));
+    match result {
+        Ok(picture) => (STATUS_OK, picture),
+        Err(error) => (STATUS_ERROR, error.to_json().into_bytes()),
+    }
+}
+
+/// The browser's SVG render: the error is the SPEC.md error JSON.
+pub fn render_svg_text(spec: &str) -> Result<String, String> {
+    let bytes = crate::render(spec.as_bytes(), Format::Svg).map_err(|e| e.to_json())?;
+    // The SVG encoder only writes UTF-8, so this fails only on a bug.
+    String::from_utf8(bytes).map_err(|_| {
+        RenderError::new(ErrorKind::Internal, "svg encoder produced invalid UTF-8").to_json()
+    })
+}
+
+/// The browser's PNG render: the error is the SPEC.md error JSON.
+pub fn render_png_bytes(spec: &str, scale: f64) -> Result<Vec<u8>, String> {
+    crate::render(spec.as_bytes(), Format::Png { scale }).map_err(|e| e.to_json())
+}
+
+/// The crate version, as the browser's `version()` reports it.
+pub fn crate_version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+#[cfg(target_arch = "wasm32")]
+mod raw {
+    //! The `#[no_mangle]` exports. Pointers are wasm32 linear-memory offsets, so
+    //! `usize` and `u32` are the same width here and the casts below are lossless.
+
+    use super::{render_raw, HEADER_LEN};
+
+    /// Reserves `len` bytes the host can write into; zero-initialized so that the
+    /// host never observes stale data.
+    #[no_mangle]
+    pub extern "C" fn alloc(len: u32) -> u32 {
+        let buffer = vec![0u8; len as usize].into_boxed_slice();
+        Box::into_raw(buffer) as *mut u8 as usize as u32
+    }
+
+    /// Frees a buffer returned by `alloc`, a result's data, or a result header.
+    #[no_mangle]
+    pub extern "C" fn dealloc(ptr: u32, len: u32) {
+        let slice = core::ptr::slice_from_raw_parts_mut(ptr as usize as *mut u8, len as usize);
+        // SAFETY: the ABI contract (module docs) is that `ptr`/`len` are exactly a
+        // buffer this module handed out as a leaked `Box<[u8]>` of that length, freed
+        // at most once. Every such buffer is a boxed slice (capacity == length), so
+        // rebuilding the box uses the layout it was allocated with.
+        drop(unsafe { Box::from_raw(slice) });
+    }
+
+    /// Renders the `len` spec bytes at `ptr`; returns the result header's address.
+    #[no_mangle]
+    pub extern "C" fn render(ptr: u32, len: u32, format: u32, scale: f64) -> u32 {
+        // SAFETY: the ABI contract is that `ptr`/`len` came from `alloc(len)` (so the
+        // memory is allocated, initialized and `len` bytes long) and that the host
+        // does not touch it while this call runs (wasm is single-threaded).
+        let spec = unsafe { core::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
+        let (status, data) = render_raw(spec, format, scale);
+        let data = Box::into_raw(data.into_boxed_slice());
+        let data_len = data.len() as u32;
+        let header: Box<[u8]> = [status, data as *mut u8 as usize as u32, data_len]
+            .iter()
+            .flat_map(|word| word.to_le_bytes())
+            .collect();
+        debug_assert_eq!(header.len(), HEADER_LEN as usize);
+        Box::into_raw(header) as *mut u8 as usize as u32
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    //! The `wasm-bindgen` exports for the playground; errors are the error JSON
+    //! string, so the page shows the same errors as the server.
+
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(js_name = renderSvg)]
+    pub fn render_svg(spec: &str) -> Result<String, JsValue> {
+        super::render_svg_text(spec).map_err(|json| JsValue::from_str(&json))
+    }
+
+    #[wasm_bindgen(js_name = renderPng)]
+    pub fn render_png(spec: &str, scale: f64) -> Result<Vec<u8>, JsValue> {
+        super::render_png_bytes(spec, scale).map_err(|json| JsValue::from_str(&json))
+    }
+
+    #[wasm_bindgen(js_name = schema)]
+    pub fn schema() -> String {
+        crate::schema_json()
+    }
+
+    #[wasm_bindgen(js_name = version)]
+    pub fn version() -> String {
+        super::crate_version().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_format_code_is_an_internal_error_json() {
+        let (status, data) = render_raw(br#"{"series": []}"#, 7, 1.0);
+        assert_eq!(status, STATUS_ERROR);
+        let json: serde_json::Value = serde_json::from_slice(&data).unwrap();
+        assert_eq!(json["error"]["kind"], "internal");
+        assert!(json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown format code 7"));
+    }
+
+    #[test]
+    fn invalid_spec_comes_back_as_error_json() {
+        let (status, data) = render_raw(b"{not json", FORMAT_SVG, 1.0);
+        assert_eq!(status, STATUS_ERROR);
+        let json: serde_json::Value = serde_json::from_slice(&data).unwrap();
+        assert_eq!(json["error"]["kind"], "invalid_spec");
+    }
+
+    #[test]
+    fn svg_comes_back_as_picture() {
+        let spec = br#"{"series": [{"type": "line", "y": [1, 3, 2]}]}"#;
+        let (status, data) = render_raw(spec, FORMAT_SVG, 1.0);
+        assert_eq!(status, STATUS_OK);
+        assert_eq!(data, crate::render(spec, Format::Svg).unwrap());
+    }
+
+    #[test]
+    fn browser_svg_error_is_the_same_json_as_the_raw_path() {
+        let raw = render_raw(b"[]", FORMAT_SVG, 1.0).1;
+        let browser = render_svg_text("[]").unwrap_err();
+        assert_eq!(browser.into_bytes(), raw);
+    }
+}

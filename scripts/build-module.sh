@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Builds THE renderer module: renderer-wasm for wasm32, processed by wasm-bindgen into
+# www/pkg/. The processed www/pkg/renderer_wasm_bg.wasm is what the browser loads and
+# what the `plotbox` binary embeds (host/build.rs), byte for byte.
+#
+# Installs what is missing (the wasm32 target, wasm-bindgen-cli at exactly the version
+# pinned in Cargo.lock). Idempotent: quiet and quick when everything is up to date.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+target=wasm32-unknown-unknown
+out_dir=www/pkg
+raw_wasm="target/$target/release/renderer_wasm.wasm"
+module="$out_dir/renderer_wasm_bg.wasm"
+
+log() { printf 'build-module: %s\n' "$*" >&2; }
+
+if ! rustup target list --installed | grep -qx "$target"; then
+    log "installing the $target target"
+    rustup target add "$target"
+fi
+
+# The CLI must match the wasm-bindgen crate exactly, or it refuses the module.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$want" ]; then
+    log "wasm-bindgen not found in Cargo.lock"
+    exit 1
+fi
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+    log "installing wasm-bindgen-cli $want (found: ${have:-none})"
+    cargo install wasm-bindgen-cli --version "$want"
+fi
+
+cargo build --quiet --release -p renderer-wasm --target "$target"
+
+# Re-run wasm-bindgen only when its input changed, so that an unchanged build leaves
+# www/pkg (and with it the host's embedded module) untouched.
+if [ ! -f "$module" ] || [ "$raw_wasm" -nt "$module" ]; then
+    # The precompiled std objects are built with reference types, so the linker lists
+    # `reference-types` in the `target_features` section even though our code is built
+    # without it; wasm-bindgen would then switch to its externref transform (which
+    # needs wasmtime's `gc` feature) and fail for lack of the externref intrinsics.
+    # Without the section wasm-bindgen detects the features from the module itself.
+    bindgen_input="target/$target/release/renderer_wasm.bindgen-input.wasm"
+    python3 - "$raw_wasm" "$bindgen_input" <<'PY'
+import sys
+
+def leb128(data, pos):
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, pos
+
+data = open(sys.argv[1], "rb").read()
+out, pos = bytearray(data[:8]), 8
+while pos < len(data):
+    start = pos
+    section_id = data[pos]
+    size, body = leb128(data, pos + 1)
+    pos = body + size
+    if section_id == 0:
+        name_len, name_at = leb128(data, body)
+        if data[name_at:name_at + name_len] == b"target_features":
+            continue
+    out += data[start:pos]
+open(sys.argv[2], "wb").write(out)
+PY
+    wasm-bindgen --target web --out-dir "$out_dir" --out-name renderer_wasm "$bindgen_input"
+    # Refresh the timestamp even where wasm-bindgen rewrote identical bytes.
+    touch "$module"
+    log "wrote $module ($(wc -c <"$module") bytes)"
+fi
