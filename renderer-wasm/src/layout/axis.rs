@@ -98,7 +98,7 @@ pub fn limits(
         linear_auto(extent)
     };
     let (mut lo, mut hi) = (explicit_min.unwrap_or(lo), explicit_max.unwrap_or(hi));
-    if !(lo < hi) {
+    if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
         // Only one end was given and it lies beyond the data: keep the data's span.
         let span = if log { 10.0 } else { (hi - lo).abs().max(1.0) };
         match (explicit_min, explicit_max) {
@@ -240,7 +240,7 @@ impl AxisScale {
     /// The pixel position of `value`; `None` for values a log axis cannot show.
     pub fn px(&self, value: f64) -> Option<f64> {
         let v = if self.limits.log {
-            if !(value > 0.0) {
+            if value.is_nan() || value <= 0.0 {
                 return None;
             }
             libm::log10(value)

@@ -32,7 +32,7 @@ pub fn push(
     color: Color,
 ) {
     let half = size / 2.0;
-    if !(half > 0.0) {
+    if half.is_nan() || half <= 0.0 {
         return;
     }
     let polygon = |points: Vec<Point>| Shape::Path {

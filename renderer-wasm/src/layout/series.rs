@@ -594,7 +594,7 @@ fn clip_segment(a: Point, b: Point, r: Rect) -> Option<(Point, Point)> {
             }
         }
     }
-    if !(t0 <= t1) {
+    if t0.is_nan() || t1.is_nan() || t0 > t1 {
         return None;
     }
     let at = |t: f64| Point {
@@ -923,7 +923,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
         }
         Series::Bar(_) | Series::Hist(_) => {
             for r in &styled.bars {
-                push_data_rect(scene, canvas, r, color, false);
+                push_data_rect(scene, canvas, r, color, true);
             }
             Some(Handle::Patch {
                 fill: color,
