@@ -18,7 +18,11 @@ fn error_with(spec: &str, limits: &Limits) -> RenderError {
 #[track_caller]
 fn assert_error(spec: &str, kind: ErrorKind, path: &str) {
     let e = error_of(spec);
-    assert_eq!((e.kind, e.path.as_deref()), (kind, Some(path)), "{spec}\n→ {e}");
+    assert_eq!(
+        (e.kind, e.path.as_deref()),
+        (kind, Some(path)),
+        "{spec}\n→ {e}"
+    );
     assert!(!e.message.is_empty());
 }
 
@@ -40,13 +44,22 @@ fn wrong_top_level_types_are_invalid_spec() {
     assert_invalid("[1, 2, 3]", "");
     assert_invalid("42", "");
     assert_invalid(r#"{"axes": [[1, 2]]}"#, "/axes/0");
-    assert_invalid(r#"{"series": [{"type": "line", "y": [1]}], "x": [1]}"#, "/x");
+    assert_invalid(
+        r#"{"series": [{"type": "line", "y": [1]}], "x": [1]}"#,
+        "/x",
+    );
 }
 
 #[test]
 fn wrong_value_types_point_at_the_value() {
-    assert_invalid(r#"{"series": [{"type": "line", "y": [1, "2", 3]}]}"#, "/series/0/y/1");
-    assert_invalid(r#"{"series": [{"type": "line", "y": ["NaN", "Infinity"]}]}"#, "/series/0/y/0");
+    assert_invalid(
+        r#"{"series": [{"type": "line", "y": [1, "2", 3]}]}"#,
+        "/series/0/y/1",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "line", "y": ["NaN", "Infinity"]}]}"#,
+        "/series/0/y/0",
+    );
     assert_invalid(r#"{"width": "640", "series": []}"#, "/width");
     assert_invalid(r#"{"width": -5, "series": []}"#, "/width");
     assert_invalid(r#"{"title": [[[1]]], "series": []}"#, "/title");
@@ -56,71 +69,178 @@ fn wrong_value_types_point_at_the_value() {
 fn unknown_fields_and_types_are_refused() {
     let e = error_of(r#"{"series": [{"type": "line", "y": [1, 2], "colr": "red"}]}"#);
     assert_eq!(e.kind, ErrorKind::InvalidSpec);
-    assert!(e.path.as_deref().is_some_and(|p| p.starts_with("/series/0")), "{e}");
+    assert!(
+        e.path
+            .as_deref()
+            .is_some_and(|p| p.starts_with("/series/0")),
+        "{e}"
+    );
     assert!(e.message.contains("colr"), "{e}");
     let e = error_of(r#"{"colour": "red", "series": []}"#);
     assert!(e.message.contains("colour"), "{e}");
-    assert_invalid(r#"{"series": [{"type": "pie", "y": [1]}]}"#, "/series/0/type");
+    assert_invalid(
+        r#"{"series": [{"type": "pie", "y": [1]}]}"#,
+        "/series/0/type",
+    );
     assert_invalid(r#"{"series": [{"y": [1]}]}"#, "/series/0");
-    assert_invalid(r#"{"axes": [{"series": [], "x": {"scale": "symlog"}}]}"#, "/axes/0/x/scale");
-    assert_invalid(r#"{"series": [{"type": "line", "y": [1], "linestyle": "wavy"}]}"#, "/series/0/linestyle");
-    assert_invalid(r#"{"series": [{"type": "line", "y": [1], "marker": "*"}]}"#, "/series/0/marker");
-    assert_invalid(r#"{"legend": "center", "series": [{"type": "line", "y": [1]}]}"#, "/legend");
+    assert_invalid(
+        r#"{"axes": [{"series": [], "x": {"scale": "symlog"}}]}"#,
+        "/axes/0/x/scale",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "line", "y": [1], "linestyle": "wavy"}]}"#,
+        "/series/0/linestyle",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "line", "y": [1], "marker": "*"}]}"#,
+        "/series/0/marker",
+    );
+    assert_invalid(
+        r#"{"legend": "center", "series": [{"type": "line", "y": [1]}]}"#,
+        "/legend",
+    );
 }
 
 #[test]
 fn mismatched_lengths_point_at_the_array() {
-    assert_invalid(r#"{"series": [{"type": "line", "x": [1, 2, 3, 4], "y": [1, 2, 3]}]}"#, "/series/0/y");
-    assert_invalid(r#"{"series": [{"type": "errorbar", "x": [1, 2], "y": [1, 2], "yerr": [1, 2, 3]}]}"#, "/series/0/yerr");
-    assert_invalid(r#"{"series": [{"type": "errorbar", "x": [1, 2], "y": [1, 2], "xerr": [1]}]}"#, "/series/0/xerr");
+    assert_invalid(
+        r#"{"series": [{"type": "line", "x": [1, 2, 3, 4], "y": [1, 2, 3]}]}"#,
+        "/series/0/y",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "errorbar", "x": [1, 2], "y": [1, 2], "yerr": [1, 2, 3]}]}"#,
+        "/series/0/yerr",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "errorbar", "x": [1, 2], "y": [1, 2], "xerr": [1]}]}"#,
+        "/series/0/xerr",
+    );
     assert_invalid(
         r#"{"axes": [{"x": {"ticks": [0, 1, 2], "tick_labels": ["a"]}, "series": []}]}"#,
         "/axes/0/x/tick_labels",
     );
-    assert_invalid(r#"{"series": [{"type": "scatter", "x": [1, 2], "y": [1, 2], "sizes": [1]}]}"#, "/series/0/sizes");
-    assert_invalid(r#"{"series": [{"type": "scatter", "x": [1], "y": [1], "colors": ["red", "blue"]}]}"#, "/series/0/colors");
-    assert_invalid(r#"{"series": [{"type": "area", "y": [1, 2], "y2": [0]}]}"#, "/series/0/y2");
-    assert_invalid(r#"{"series": [{"type": "bar", "x": ["a", "b"], "y": [1]}]}"#, "/series/0/y");
-    assert_invalid(r#"{"series": [{"type": "heatmap", "z": [[1, 2], [3]]}]}"#, "/series/0/z/1");
-    assert_invalid(r#"{"series": [{"type": "heatmap", "z": [[1, 2]], "x": ["a"]}]}"#, "/series/0/x");
-    assert_invalid(r#"{"series": [{"type": "heatmap", "z": [[1, 2]], "y": ["a", "b"]}]}"#, "/series/0/y");
+    assert_invalid(
+        r#"{"series": [{"type": "scatter", "x": [1, 2], "y": [1, 2], "sizes": [1]}]}"#,
+        "/series/0/sizes",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "scatter", "x": [1], "y": [1], "colors": ["red", "blue"]}]}"#,
+        "/series/0/colors",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "area", "y": [1, 2], "y2": [0]}]}"#,
+        "/series/0/y2",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "bar", "x": ["a", "b"], "y": [1]}]}"#,
+        "/series/0/y",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "heatmap", "z": [[1, 2], [3]]}]}"#,
+        "/series/0/z/1",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "heatmap", "z": [[1, 2]], "x": ["a"]}]}"#,
+        "/series/0/x",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "heatmap", "z": [[1, 2]], "y": ["a", "b"]}]}"#,
+        "/series/0/y",
+    );
 }
 
 #[test]
 fn values_out_of_range_are_refused() {
-    assert_invalid(r#"{"series": [{"type": "line", "y": [1, 2], "alpha": 1.5}]}"#, "/series/0/alpha");
-    assert_invalid(r#"{"series": [{"type": "line", "y": [1, 2], "alpha": -0.1}]}"#, "/series/0/alpha");
-    assert_invalid(r#"{"series": [{"type": "line", "y": [1, 2], "linewidth": -1}]}"#, "/series/0/linewidth");
-    assert_invalid(r#"{"series": [{"type": "hist", "values": [1, 2, 3], "bins": 0}]}"#, "/series/0/bins");
-    assert_invalid(r#"{"series": [{"type": "hist", "values": [1], "bins": [0, 2, 1]}]}"#, "/series/0/bins/2");
-    assert_invalid(r#"{"series": [{"type": "hist", "values": [1], "bins": [0]}]}"#, "/series/0/bins");
-    assert_invalid(r#"{"series": [{"type": "bar", "y": [1], "width": 1.5}]}"#, "/series/0/width");
-    assert_invalid(r#"{"series": [{"type": "errorbar", "y": [1], "yerr": -1}]}"#, "/series/0/yerr");
-    assert_invalid(r#"{"series": [{"type": "scatter", "y": [1], "sizes": [-2]}]}"#, "/series/0/sizes/0");
-    assert_invalid(r#"{"series": [{"type": "text", "x": 0, "y": 0, "text": "hi", "fontsize": 0}]}"#, "/series/0/fontsize");
-    assert_invalid(r#"{"series": [{"type": "line", "y": [1, 1e305]}]}"#, "/series/0/y/1");
+    assert_invalid(
+        r#"{"series": [{"type": "line", "y": [1, 2], "alpha": 1.5}]}"#,
+        "/series/0/alpha",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "line", "y": [1, 2], "alpha": -0.1}]}"#,
+        "/series/0/alpha",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "line", "y": [1, 2], "linewidth": -1}]}"#,
+        "/series/0/linewidth",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "hist", "values": [1, 2, 3], "bins": 0}]}"#,
+        "/series/0/bins",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "hist", "values": [1], "bins": [0, 2, 1]}]}"#,
+        "/series/0/bins/2",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "hist", "values": [1], "bins": [0]}]}"#,
+        "/series/0/bins",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "bar", "y": [1], "width": 1.5}]}"#,
+        "/series/0/width",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "errorbar", "y": [1], "yerr": -1}]}"#,
+        "/series/0/yerr",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "scatter", "y": [1], "sizes": [-2]}]}"#,
+        "/series/0/sizes/0",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "text", "x": 0, "y": 0, "text": "hi", "fontsize": 0}]}"#,
+        "/series/0/fontsize",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "line", "y": [1, 1e305]}]}"#,
+        "/series/0/y/1",
+    );
     assert_invalid(r#"{"width": 0, "series": []}"#, "/width");
     assert_invalid(r#"{"version": 2, "series": []}"#, "/version");
 }
 
 #[test]
 fn colors_must_be_matplotlib_colors() {
-    assert_invalid(r#"{"series": [{"type": "line", "y": [1], "color": "blurple"}]}"#, "/series/0/color");
-    assert_invalid(r#"{"series": [{"type": "scatter", "y": [1, 2], "colors": ["red", "#12"]}]}"#, "/series/0/colors/1");
+    assert_invalid(
+        r#"{"series": [{"type": "line", "y": [1], "color": "blurple"}]}"#,
+        "/series/0/color",
+    );
+    assert_invalid(
+        r##"{"series": [{"type": "scatter", "y": [1, 2], "colors": ["red", "#12"]}]}"##,
+        "/series/0/colors/1",
+    );
     assert_invalid(r##"{"background": "#zzz", "series": []}"##, "/background");
 }
 
 #[test]
 fn axes_rules_point_at_the_axis() {
-    assert_invalid(r#"{"axes": [{"y": {"min": 5, "max": 1}, "series": []}]}"#, "/axes/0/y/max");
-    assert_invalid(r#"{"axes": [{"x": {"scale": "log", "min": 0}, "series": []}]}"#, "/axes/0/x/min");
-    assert_invalid(r#"{"axes": [{"x": {"scale": "log", "ticks": [1, -1]}, "series": []}]}"#, "/axes/0/x/ticks/1");
-    assert_invalid(r#"{"axes": [{"x": {"tick_labels": ["a"]}, "series": []}]}"#, "/axes/0/x/tick_labels");
+    assert_invalid(
+        r#"{"axes": [{"y": {"min": 5, "max": 1}, "series": []}]}"#,
+        "/axes/0/y/max",
+    );
+    assert_invalid(
+        r#"{"axes": [{"x": {"scale": "log", "min": 0}, "series": []}]}"#,
+        "/axes/0/x/min",
+    );
+    assert_invalid(
+        r#"{"axes": [{"x": {"scale": "log", "ticks": [1, -1]}, "series": []}]}"#,
+        "/axes/0/x/ticks/1",
+    );
+    assert_invalid(
+        r#"{"axes": [{"x": {"tick_labels": ["a"]}, "series": []}]}"#,
+        "/axes/0/x/tick_labels",
+    );
     assert_invalid(r#"{"axes": [], "series": []}"#, "/series");
     assert_invalid(r#"{"axes": []}"#, "/axes");
     assert_invalid(r#"{"title": "nothing"}"#, "");
-    assert_invalid(r#"{"subplots": {"rows": 1, "cols": 1}, "axes": [{"series": []}, {"series": []}]}"#, "/axes");
-    assert_invalid(r#"{"subplots": {"rows": 0, "cols": 1}, "axes": [{"series": []}]}"#, "/subplots");
+    assert_invalid(
+        r#"{"subplots": {"rows": 1, "cols": 1}, "axes": [{"series": []}, {"series": []}]}"#,
+        "/axes",
+    );
+    assert_invalid(
+        r#"{"subplots": {"rows": 0, "cols": 1}, "axes": [{"series": []}]}"#,
+        "/subplots",
+    );
 }
 
 #[test]
@@ -129,19 +249,29 @@ fn log_scale_without_positive_data_is_invalid() {
         r#"{"axes": [{"y": {"scale": "log"}, "series": [{"type": "line", "y": [0, -1, -2]}]}]}"#,
         "/axes/0/y/scale",
     );
-    assert_invalid(r#"{"x": {"scale": "log"}, "series": [{"type": "line", "x": [-1, 0], "y": [1, 2]}]}"#, "/x/scale");
+    assert_invalid(
+        r#"{"x": {"scale": "log"}, "series": [{"type": "line", "x": [-1, 0], "y": [1, 2]}]}"#,
+        "/x/scale",
+    );
 }
 
 fn small_limits() -> Limits {
     Limits {
-        max_side: 100,
-        max_device_pixels: 100 * 50,
         max_axes: 2,
         max_series: 3,
         max_points: 10,
         max_bins: 5,
         max_heatmap_cells: 4,
         max_text_chars: 5,
+        ..Limits::default()
+    }
+}
+
+fn small_canvas() -> Limits {
+    Limits {
+        max_side: 100,
+        max_device_pixels: 100 * 50,
+        ..Limits::default()
     }
 }
 
@@ -156,22 +286,42 @@ fn assert_renders(spec: &str, limits: &Limits) {
 #[track_caller]
 fn assert_too_large(spec: &str, limits: &Limits, path: &str) {
     let e = error_with(spec, limits);
-    assert_eq!((e.kind, e.path.as_deref()), (ErrorKind::TooLarge, Some(path)), "{spec}\n→ {e}");
+    assert_eq!(
+        (e.kind, e.path.as_deref()),
+        (ErrorKind::TooLarge, Some(path)),
+        "{spec}\n→ {e}"
+    );
 }
 
 #[test]
 fn canvas_side_limit() {
-    let l = small_limits();
+    let l = small_canvas();
     assert_renders(r#"{"width": 100, "height": 50, "series": []}"#, &l);
-    assert_too_large(r#"{"width": 101, "height": 10, "series": []}"#, &l, "/width");
-    assert_too_large(r#"{"width": 10, "height": 101, "series": []}"#, &l, "/height");
-    assert_too_large(r#"{"width": 60000, "height": 60000, "series": []}"#, &Limits::default(), "/width");
-    assert_too_large(r#"{"width": 18446744073709551615, "series": []}"#, &Limits::default(), "/width");
+    assert_too_large(
+        r#"{"width": 101, "height": 10, "series": []}"#,
+        &l,
+        "/width",
+    );
+    assert_too_large(
+        r#"{"width": 10, "height": 101, "series": []}"#,
+        &l,
+        "/height",
+    );
+    assert_too_large(
+        r#"{"width": 60000, "height": 60000, "series": []}"#,
+        &Limits::default(),
+        "/width",
+    );
+    assert_too_large(
+        r#"{"width": 18446744073709551615, "series": []}"#,
+        &Limits::default(),
+        "/width",
+    );
 }
 
 #[test]
 fn device_pixel_limit_counts_the_scale() {
-    let l = small_limits();
+    let l = small_canvas();
     let spec = r#"{"width": 100, "height": 50, "series": []}"#;
     let e = match render_with_limits(spec.as_bytes(), Format::Png { scale: 2.0 }, &l) {
         Ok(_) => panic!("a 200x100 canvas is over a 5000-pixel limit"),
@@ -184,7 +334,11 @@ fn device_pixel_limit_counts_the_scale() {
 fn scale_outside_one_to_four_is_refused() {
     for scale in [0.5, 4.5, f64::NAN] {
         let e = render(br#"{"series": []}"#, Format::Png { scale }).err();
-        assert_eq!(e.map(|e| e.kind), Some(ErrorKind::InvalidSpec), "scale {scale}");
+        assert_eq!(
+            e.map(|e| e.kind),
+            Some(ErrorKind::InvalidSpec),
+            "scale {scale}"
+        );
     }
 }
 
@@ -192,8 +346,16 @@ fn scale_outside_one_to_four_is_refused() {
 fn axes_limit() {
     let l = small_limits();
     assert_renders(r#"{"axes": [{"series": []}, {"series": []}]}"#, &l);
-    assert_too_large(r#"{"axes": [{"series": []}, {"series": []}, {"series": []}]}"#, &l, "/axes");
-    assert_too_large(r#"{"subplots": {"rows": 3, "cols": 1}, "axes": [{"series": []}]}"#, &l, "/subplots");
+    assert_too_large(
+        r#"{"axes": [{"series": []}, {"series": []}, {"series": []}]}"#,
+        &l,
+        "/axes",
+    );
+    assert_too_large(
+        r#"{"subplots": {"rows": 3, "cols": 1}, "axes": [{"series": []}]}"#,
+        &l,
+        "/subplots",
+    );
 }
 
 #[test]
@@ -201,13 +363,20 @@ fn series_limit() {
     let l = small_limits();
     let line = r#"{"type": "line", "y": [1]}"#;
     assert_renders(&format!(r#"{{"series": [{line}, {line}, {line}]}}"#), &l);
-    assert_too_large(&format!(r#"{{"series": [{line}, {line}, {line}, {line}]}}"#), &l, "/series");
+    assert_too_large(
+        &format!(r#"{{"series": [{line}, {line}, {line}, {line}]}}"#),
+        &l,
+        "/series",
+    );
 }
 
 #[test]
 fn points_limit() {
     let l = small_limits();
-    assert_renders(r#"{"series": [{"type": "line", "x": [1, 2, 3, 4, 5], "y": [1, 2, 3, 4, 5]}]}"#, &l);
+    assert_renders(
+        r#"{"series": [{"type": "line", "x": [1, 2, 3, 4, 5], "y": [1, 2, 3, 4, 5]}]}"#,
+        &l,
+    );
     assert_too_large(
         r#"{"series": [{"type": "line", "x": [1, 2, 3, 4, 5, 6], "y": [1, 2, 3, 4, 5, 6]}]}"#,
         &l,
@@ -218,8 +387,15 @@ fn points_limit() {
 #[test]
 fn bins_limit() {
     let l = small_limits();
-    assert_renders(r#"{"series": [{"type": "hist", "values": [1, 2], "bins": 5}]}"#, &l);
-    assert_too_large(r#"{"series": [{"type": "hist", "values": [1, 2], "bins": 6}]}"#, &l, "/series/0/bins");
+    assert_renders(
+        r#"{"series": [{"type": "hist", "values": [1, 2], "bins": 5}]}"#,
+        &l,
+    );
+    assert_too_large(
+        r#"{"series": [{"type": "hist", "values": [1, 2], "bins": 6}]}"#,
+        &l,
+        "/series/0/bins",
+    );
     assert_too_large(
         r#"{"series": [{"type": "hist", "values": [1], "bins": 18446744073709551615}]}"#,
         &Limits::default(),
@@ -230,8 +406,15 @@ fn bins_limit() {
 #[test]
 fn heatmap_cells_limit() {
     let l = small_limits();
-    assert_renders(r#"{"series": [{"type": "heatmap", "z": [[1, 2], [3, 4]]}]}"#, &l);
-    assert_too_large(r#"{"series": [{"type": "heatmap", "z": [[1, 2, 3], [4, 5, 6]]}]}"#, &l, "/series/0/z");
+    assert_renders(
+        r#"{"series": [{"type": "heatmap", "z": [[1, 2], [3, 4]]}]}"#,
+        &l,
+    );
+    assert_too_large(
+        r#"{"series": [{"type": "heatmap", "z": [[1, 2, 3], [4, 5, 6]]}]}"#,
+        &l,
+        "/series/0/z",
+    );
 }
 
 #[test]
@@ -252,5 +435,7 @@ fn error_json_has_the_spec_md_shape() {
     let json: serde_json::Value = serde_json::from_str(&e.to_json()).expect("error JSON parses");
     assert_eq!(json["error"]["kind"], "invalid_spec");
     assert_eq!(json["error"]["path"], "/series/0/alpha");
-    assert!(json["error"]["message"].as_str().is_some_and(|m| m.contains("alpha")));
+    assert!(json["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("alpha")));
 }

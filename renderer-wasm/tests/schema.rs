@@ -25,11 +25,18 @@ fn checked_in_schema_is_current() {
 
 #[test]
 fn schema_describes_every_series_type_and_denies_unknown_fields() {
-    let schema: serde_json::Value = serde_json::from_str(&renderer_wasm::schema_json()).expect("schema is JSON");
+    let schema: serde_json::Value =
+        serde_json::from_str(&renderer_wasm::schema_json()).expect("schema is JSON");
     let text = schema.to_string();
     for kind in renderer_wasm::spec::Series::TYPES {
-        assert!(text.contains(&format!("\"const\":\"{kind}\"")), "no schema for series type {kind}");
+        assert!(
+            text.contains(&format!("\"const\":\"{kind}\"")),
+            "no schema for series type {kind}"
+        );
     }
-    assert_eq!(schema["additionalProperties"], serde_json::Value::Bool(false));
+    assert_eq!(
+        schema["additionalProperties"],
+        serde_json::Value::Bool(false)
+    );
     assert!(schema["properties"]["axes"].is_object());
 }
