@@ -1,0 +1,84 @@
+//! The seam between the HTTP layer and the thing that turns a spec into a picture.
+//!
+//! The server only needs "render these bytes in this format, within the configured
+//! limits" plus the identity of the module doing it; keeping that behind a trait lets
+//! the HTTP code stay independent of how the sandbox is configured.
+
+use bytes::Bytes;
+use renderer_wasm::Format;
+
+use crate::runtime::{EMBEDDED_MODULE, EMBEDDED_MODULE_SHA256, MIB};
+use crate::{RenderFailure, RenderLimits, Runtime, RuntimeConfig};
+
+/// A renderer the server can share between its worker threads.
+pub trait Renderer: Send + Sync + 'static {
+    /// Renders one spec. Blocking and CPU-bound: the server calls it on a worker
+    /// thread, never on the async threads.
+    fn render(&self, spec: &[u8], format: Format) -> Result<Vec<u8>, RenderFailure>;
+
+    /// Lowercase hex SHA-256 of the module that renders (reported by `/healthz`).
+    fn module_sha256(&self) -> &str;
+
+    /// The exact module bytes that [`Renderer::render`] executes, served to browsers
+    /// at `/pkg/renderer_wasm_bg.wasm` so that "what you preview is what the server
+    /// sends".
+    fn module_bytes(&self) -> Bytes;
+}
+
+/// The wasmtime sandbox with the per-render limits of the command line.
+pub struct SandboxRenderer {
+    runtime: Runtime,
+    limits: RenderLimits,
+}
+
+impl Renderer for SandboxRenderer {
+    fn render(&self, spec: &[u8], format: Format) -> Result<Vec<u8>, RenderFailure> {
+        self.runtime.render(spec, format, &self.limits)
+    }
+
+    fn module_sha256(&self) -> &str {
+        self.runtime.module_sha256()
+    }
+
+    fn module_bytes(&self) -> Bytes {
+        // The embedded module is served from the binary's own static bytes: no copy.
+        if self.runtime.module_sha256() == EMBEDDED_MODULE_SHA256 {
+            Bytes::from_static(EMBEDDED_MODULE)
+        } else {
+            Bytes::copy_from_slice(self.runtime.module_bytes())
+        }
+    }
+}
+
+/// Builds the sandbox once, with room for `workers` renders at once and the limits
+/// of `args` (the sandbox's defaults where a flag is absent).
+pub fn build(args: &super::ServeArgs) -> Result<SandboxRenderer, super::ServeError> {
+    let defaults = RenderLimits::default();
+    let memory_bytes = args
+        .memory_mb
+        .map(|mb| {
+            usize::try_from(mb)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(MIB)
+        })
+        .unwrap_or(defaults.memory_bytes);
+    let limits = RenderLimits {
+        timeout: args
+            .timeout_ms
+            .map(std::time::Duration::from_millis)
+            .unwrap_or(defaults.timeout),
+        memory_bytes,
+        fuel: args.fuel.or(defaults.fuel),
+    };
+    let base = RuntimeConfig::default();
+    let config = RuntimeConfig {
+        max_memory_bytes: base.max_memory_bytes.max(memory_bytes),
+        max_concurrent_renders: u32::try_from(args.worker_count())
+            .unwrap_or(u32::MAX)
+            .max(base.max_concurrent_renders),
+        ..base
+    };
+    let runtime =
+        Runtime::new(config).map_err(|err| super::ServeError::Renderer(err.to_string()))?;
+    Ok(SandboxRenderer { runtime, limits })
+}

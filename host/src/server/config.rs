@@ -1,0 +1,82 @@
+//! The settings of `plotbox serve`: command-line flags, each also readable from a
+//! `PLOTBOX_*` environment variable so a container can be configured without a shell.
+
+use std::net::SocketAddr;
+use std::num::NonZeroUsize;
+use std::time::Duration;
+
+/// Flags of `plotbox serve` (clap derive; flatten it into the CLI's subcommand).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Port 0 picks a free port; the bound address is printed
+    /// on stdout as `plotbox listening on http://ADDR`.
+    #[arg(long, env = "PLOTBOX_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// Renders running at once [default: the number of cores].
+    #[arg(long, env = "PLOTBOX_WORKERS")]
+    pub workers: Option<NonZeroUsize>,
+
+    /// Renders admitted to wait for a worker; past workers + queue, requests get 503.
+    #[arg(long, env = "PLOTBOX_QUEUE", default_value_t = 64)]
+    pub queue: usize,
+
+    /// Largest request body in bytes; larger bodies get 413 before they are read.
+    #[arg(long, env = "PLOTBOX_MAX_BODY", default_value_t = 16 * 1024 * 1024)]
+    pub max_body: u64,
+
+    /// Budget of the in-memory cache of rendered pictures, in MiB (0 turns it off).
+    #[arg(long, env = "PLOTBOX_CACHE_MB", default_value_t = 8)]
+    pub cache_mb: u64,
+
+    /// Wall-clock limit of one render, in milliseconds [default: the sandbox's].
+    #[arg(long, env = "PLOTBOX_TIMEOUT_MS")]
+    pub timeout_ms: Option<u64>,
+
+    /// Memory cap of one render, in MiB [default: the sandbox's].
+    #[arg(long, env = "PLOTBOX_MEMORY_MB")]
+    pub memory_mb: Option<u64>,
+
+    /// Fuel (instruction budget) of one render [default: the sandbox's].
+    #[arg(long, env = "PLOTBOX_FUEL")]
+    pub fuel: Option<u64>,
+
+    /// On SIGTERM or ctrl-c, how long in-flight requests may take to finish, in seconds.
+    #[arg(long, env = "PLOTBOX_SHUTDOWN_GRACE_S", default_value_t = 30)]
+    pub shutdown_grace_s: u64,
+
+    /// `max-age` of `Cache-Control` on rendered GET responses, in seconds.
+    #[arg(long, env = "PLOTBOX_CACHE_MAX_AGE_S", default_value_t = 86_400)]
+    pub cache_max_age_s: u64,
+
+    /// Log format: one line per request, human-readable `text` or `json`.
+    #[arg(long, env = "PLOTBOX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How the per-request log lines are written (to stderr).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl ServeArgs {
+    /// The number of render workers: the flag, else the machine's parallelism.
+    pub fn worker_count(&self) -> usize {
+        self.workers.map(NonZeroUsize::get).unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(NonZeroUsize::get)
+                .unwrap_or(1)
+        })
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_s)
+    }
+
+    /// The cache budget in bytes, saturating instead of overflowing on absurd flags.
+    pub fn cache_bytes(&self) -> usize {
+        usize::try_from(self.cache_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
+    }
+}

@@ -1,0 +1,221 @@
+//! What a render request asks for, read from its query string and headers: the spec
+//! (for GET), the output format and the PNG scale.
+//!
+//! A bad `format` or `scale` is the client's error about its spec's rendering, so it is
+//! an `invalid_spec` (400) whose message names the query parameter; it has no `path`,
+//! because `path` points into the spec document and the parameter is not in it.
+
+use renderer_wasm::{ErrorKind, Format};
+
+use crate::RenderFailure;
+
+/// Smallest and largest PNG scale (device pixel ratio), as SPEC.md says.
+const SCALE_RANGE: std::ops::RangeInclusive<f64> = 1.0..=4.0;
+
+/// The parameters of `/render` found in the query string.
+#[derive(Debug, Default, PartialEq)]
+pub struct RenderQuery {
+    pub spec: Option<Vec<u8>>,
+    pub format: Option<String>,
+    pub scale: Option<String>,
+}
+
+impl RenderQuery {
+    /// Reads the query string (without `?`); the first of repeated parameters wins and
+    /// unknown ones (cache busters and the like) are ignored.
+    pub fn parse(query: &str) -> Self {
+        let mut parsed = RenderQuery::default();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode(value);
+            match percent_decode(name).as_slice() {
+                b"spec" if parsed.spec.is_none() => parsed.spec = Some(value),
+                b"format" if parsed.format.is_none() => {
+                    parsed.format = Some(String::from_utf8_lossy(&value).into_owned())
+                }
+                b"scale" if parsed.scale.is_none() => {
+                    parsed.scale = Some(String::from_utf8_lossy(&value).into_owned())
+                }
+                _ => {}
+            }
+        }
+        parsed
+    }
+
+    /// The output format: `format=` if given, else the `Accept` header's preference,
+    /// else PNG (what an `<img src>` wants).
+    pub fn output_format(&self, accept: Option<&str>) -> Result<Format, RenderFailure> {
+        let scale = match self.scale.as_deref() {
+            None => 1.0,
+            Some(text) => parse_scale(text)?,
+        };
+        let wants_svg = match self.format.as_deref() {
+            Some(name) if name.eq_ignore_ascii_case("svg") => true,
+            Some(name) if name.eq_ignore_ascii_case("png") => false,
+            Some(other) => {
+                return Err(RenderFailure::new(
+                    ErrorKind::InvalidSpec,
+                    format!("query parameter `format` must be `svg` or `png`, got {other:?}"),
+                ))
+            }
+            None => accept.is_some_and(prefers_svg),
+        };
+        Ok(if wants_svg {
+            Format::Svg
+        } else {
+            Format::Png { scale }
+        })
+    }
+}
+
+fn parse_scale(text: &str) -> Result<f64, RenderFailure> {
+    match text.trim().parse::<f64>() {
+        Ok(scale) if SCALE_RANGE.contains(&scale) => Ok(scale),
+        _ => Err(RenderFailure::new(
+            ErrorKind::InvalidSpec,
+            format!(
+                "query parameter `scale` must be a number from {} to {}, got {text:?}",
+                SCALE_RANGE.start(),
+                SCALE_RANGE.end()
+            ),
+        )),
+    }
+}
+
+/// Whether an `Accept` header ranks `image/svg+xml` above `image/png` (RFC 9110
+/// §12.5.1 quality values; the most specific matching range sets each type's quality).
+pub fn prefers_svg(accept: &str) -> bool {
+    quality(accept, "image", "svg+xml") > quality(accept, "image", "png")
+}
+
+fn quality(accept: &str, kind: &str, subtype: &str) -> f32 {
+    let mut best: Option<(u8, f32)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim();
+        let (range_kind, range_subtype) = media.split_once('/').unwrap_or((media, ""));
+        let specificity = if range_kind.eq_ignore_ascii_case(kind)
+            && range_subtype.eq_ignore_ascii_case(subtype)
+        {
+            2
+        } else if range_kind.eq_ignore_ascii_case(kind) && range_subtype == "*" {
+            1
+        } else if media == "*/*" {
+            0
+        } else {
+            continue;
+        };
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if best.is_none_or(|(s, _)| specificity > s) {
+            best = Some((specificity, q));
+        }
+    }
+    best.map_or(0.0, |(_, q)| q)
+}
+
+/// Decodes `%XX` escapes and `+` (a space in form encoding, which browsers and
+/// `URLSearchParams` use for query strings). Malformed escapes are kept literally.
+pub fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte == b'%' {
+            if let (Some(high), Some(low)) =
+                (hex_value(bytes.get(i + 1)), hex_value(bytes.get(i + 2)))
+            {
+                out.push(high << 4 | low);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if byte == b'+' { b' ' } else { byte });
+        i += 1;
+    }
+    out
+}
+
+fn hex_value(digit: Option<&u8>) -> Option<u8> {
+    char::from(*digit?)
+        .to_digit(16)
+        .and_then(|v| u8::try_from(v).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_handles_escapes_plus_and_malformed_input() {
+        assert_eq!(percent_decode("%7B%22a%22%3A1%7D"), br#"{"a":1}"#);
+        assert_eq!(percent_decode("a+b%2Bc"), b"a b+c");
+        assert_eq!(percent_decode("100%"), b"100%");
+        assert_eq!(percent_decode("%zz%4"), b"%zz%4");
+        assert_eq!(percent_decode("%C3%A9"), "\u{e9}".as_bytes());
+    }
+
+    #[test]
+    fn query_takes_the_first_of_repeated_parameters_and_ignores_unknown_ones() {
+        let q = RenderQuery::parse("v=3&format=svg&spec=%7B%7D&format=png&scale=2&");
+        assert_eq!(q.spec.as_deref(), Some(&b"{}"[..]));
+        assert_eq!(q.format.as_deref(), Some("svg"));
+        assert_eq!(q.scale.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn format_comes_from_the_query_then_accept_then_defaults_to_png() {
+        let q = |s: &str| RenderQuery::parse(s);
+        assert_eq!(
+            q("format=svg").output_format(Some("image/png")),
+            Ok(Format::Svg)
+        );
+        assert_eq!(
+            q("scale=2").output_format(None),
+            Ok(Format::Png { scale: 2.0 })
+        );
+        assert_eq!(q("").output_format(Some("image/svg+xml")), Ok(Format::Svg));
+        assert_eq!(
+            q("").output_format(Some("image/svg+xml;q=0.5, image/png")),
+            Ok(Format::Png { scale: 1.0 })
+        );
+        assert_eq!(
+            q("").output_format(Some("text/html,image/*;q=0.8,*/*;q=0.5")),
+            Ok(Format::Png { scale: 1.0 })
+        );
+        assert_eq!(
+            q("").output_format(Some("image/svg+xml, image/*;q=0.1")),
+            Ok(Format::Svg)
+        );
+    }
+
+    #[test]
+    fn bad_format_or_scale_is_invalid_spec_naming_the_parameter() {
+        for query in [
+            "format=gif",
+            "scale=0.5",
+            "scale=5",
+            "scale=abc",
+            "scale=NaN",
+        ] {
+            let err = RenderQuery::parse(query).output_format(None);
+            let err = err.err().map(|e| {
+                (
+                    e.kind(),
+                    e.path().map(str::to_owned),
+                    e.message().to_owned(),
+                )
+            });
+            let Some((kind, path, message)) = err else {
+                panic!("{query} was accepted");
+            };
+            assert_eq!(kind, ErrorKind::InvalidSpec, "{query}");
+            assert_eq!(path, None);
+            let name = query.split('=').next().unwrap_or_default();
+            assert!(message.contains(&format!("`{name}`")), "{message}");
+        }
+    }
+}

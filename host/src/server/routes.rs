@@ -1,0 +1,506 @@
+//! The router and one handler per endpoint (after hyper's `web_api` example): every
+//! request gets an id, one log line and a response, errors included, as SPEC.md's
+//! error JSON with its status.
+//!
+//! Errors outside SPEC.md's kinds, which only HTTP has, use the same JSON shape with
+//! the kinds `not_found` (404) and `method_not_allowed` (405, with `Allow`).
+
+use std::convert::Infallible;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Body, Incoming};
+use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use renderer_wasm::{ErrorKind, Format};
+
+use super::backend::Renderer;
+use super::cache::{if_none_match_matches, RenderCache, RenderKey};
+use super::metrics::{format_index, Gauges, Metrics};
+use super::render::{PoolError, RenderPool};
+use super::request::RenderQuery;
+use super::static_files::StaticFiles;
+use crate::RenderFailure;
+
+/// Header carrying the SHA-256 of the renderer module on `/healthz`.
+pub const MODULE_SHA_HEADER: &str = "x-plotbox-module-sha256";
+/// Header carrying the request id, taken from the client when it sends a sane one.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+/// Whether a render came from the result cache (`hit`) or a worker (`miss`).
+pub const CACHE_HEADER: &str = "x-plotbox-cache";
+/// Seconds a client should wait after `overloaded`: renders take milliseconds, so
+/// capacity comes back fast; the smallest whole value.
+const RETRY_AFTER_S: &str = "1";
+/// Longest client-supplied request id that is kept.
+const MAX_REQUEST_ID_LEN: usize = 128;
+
+pub type HttpResponse = Response<Full<Bytes>>;
+
+/// Everything the handlers share, built once at start-up.
+pub struct AppState {
+    pub renderer: Arc<dyn Renderer>,
+    pub module_sha256: String,
+    pub pool: RenderPool,
+    pub cache: RenderCache,
+    pub metrics: Metrics,
+    pub files: StaticFiles,
+    pub max_body: u64,
+    schema: Bytes,
+    healthz: Bytes,
+    get_cache_control: HeaderValue,
+    request_ids: RequestIds,
+}
+
+/// Settings of [`AppState`] that come from the command line.
+pub struct StateConfig {
+    pub workers: usize,
+    pub queue: usize,
+    pub cache_bytes: usize,
+    pub max_body: u64,
+    pub cache_max_age_s: u64,
+}
+
+impl AppState {
+    pub fn new(renderer: Arc<dyn Renderer>, config: &StateConfig) -> Self {
+        let module_sha256 = renderer.module_sha256().to_owned();
+        let healthz = serde_json::json!({
+            "status": "ok",
+            "module_sha256": module_sha256,
+            "version": env!("CARGO_PKG_VERSION"),
+        });
+        let files = StaticFiles::new(renderer.module_bytes());
+        let get_cache_control =
+            HeaderValue::from_str(&format!("public, max-age={}", config.cache_max_age_s))
+                .unwrap_or(HeaderValue::from_static("no-cache"));
+        AppState {
+            pool: RenderPool::new(config.workers, config.queue),
+            cache: RenderCache::new(config.cache_bytes),
+            metrics: Metrics::default(),
+            files,
+            max_body: config.max_body,
+            schema: Bytes::from(renderer_wasm::schema_json()),
+            healthz: Bytes::from(healthz.to_string()),
+            get_cache_control,
+            request_ids: RequestIds::new(),
+            module_sha256,
+            renderer,
+        }
+    }
+}
+
+/// A response and the error kind it reports (for the log line).
+struct Reply {
+    response: HttpResponse,
+    kind: Option<&'static str>,
+}
+
+impl Reply {
+    fn ok(response: HttpResponse) -> Self {
+        Reply {
+            response,
+            kind: None,
+        }
+    }
+}
+
+/// Serves one request; never fails, since every failure is an HTTP response.
+pub async fn handle(
+    state: Arc<AppState>,
+    request: Request<Incoming>,
+) -> Result<HttpResponse, Infallible> {
+    let started = Instant::now();
+    let request_id = state.request_ids.for_request(request.headers());
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let Reply { mut response, kind } = route(&state, request, &path).await;
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    let status = response.status().as_u16();
+    state.metrics.record_response(status);
+    tracing::info!(
+        target: super::ACCESS_LOG_TARGET,
+        request_id = %request_id,
+        method = %method,
+        path = %path,
+        status,
+        kind = kind.unwrap_or("-"),
+        bytes = response.body().size_hint().exact().unwrap_or(0),
+        duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+    );
+    Ok(response)
+}
+
+async fn route(state: &AppState, request: Request<Incoming>, path: &str) -> Reply {
+    let method = request.method();
+    let is_read = method == Method::GET || method == Method::HEAD;
+    match path {
+        "/render" if is_read => render_get(state, &request).await,
+        "/render" if method == Method::POST => render_post(state, request).await,
+        "/render" => method_not_allowed(method, path, "GET, HEAD, POST"),
+        "/healthz" | "/readyz" | "/metrics" | "/schema.json" if !is_read => {
+            method_not_allowed(method, path, "GET, HEAD")
+        }
+        "/healthz" => healthz(state),
+        "/readyz" => readyz(state),
+        "/metrics" => metrics(state),
+        "/schema.json" => Reply::ok(with_body(
+            StatusCode::OK,
+            "application/json",
+            state.schema.clone(),
+        )),
+        _ => match state.files.get(path) {
+            Some(asset) if is_read => {
+                let mut response = if header_matches(request.headers(), &asset.etag) {
+                    with_body(StatusCode::NOT_MODIFIED, asset.content_type, Bytes::new())
+                } else {
+                    with_body(StatusCode::OK, asset.content_type, asset.body.clone())
+                };
+                let headers = response.headers_mut();
+                set(headers, header::ETAG, &asset.etag);
+                // Revalidate every time: the page and module change with each deploy.
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                Reply::ok(response)
+            }
+            Some(_) => method_not_allowed(method, path, "GET, HEAD"),
+            None => error_reply(&http_error(
+                "not_found",
+                &format!("no such resource: {method} {path}"),
+            )),
+        },
+    }
+}
+
+async fn render_get(state: &AppState, request: &Request<Incoming>) -> Reply {
+    let query = RenderQuery::parse(request.uri().query().unwrap_or(""));
+    let format = match query.output_format(header_str(request.headers(), header::ACCEPT)) {
+        Ok(format) => format,
+        Err(err) => return render_error_reply(&err),
+    };
+    let Some(spec) = query.spec else {
+        return render_error_reply(&RenderFailure::new(
+            ErrorKind::InvalidSpec,
+            "GET /render needs the spec, URL-encoded, in the `spec` query parameter",
+        ));
+    };
+    let if_none_match = header_str(request.headers(), header::IF_NONE_MATCH);
+    render(state, Bytes::from(spec), format, true, if_none_match).await
+}
+
+async fn render_post(state: &AppState, request: Request<Incoming>) -> Reply {
+    let query = RenderQuery::parse(request.uri().query().unwrap_or(""));
+    let format = match query.output_format(header_str(request.headers(), header::ACCEPT)) {
+        Ok(format) => format,
+        Err(err) => return render_error_reply(&err),
+    };
+    let declared = header_str(request.headers(), header::CONTENT_LENGTH)
+        .and_then(|length| length.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > state.max_body) {
+        return body_too_large(state.max_body);
+    }
+    // Counting while reading catches chunked bodies and lying Content-Lengths.
+    let limit = usize::try_from(state.max_body).unwrap_or(usize::MAX);
+    let spec = match Limited::new(request.into_body(), limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(err) if err.is::<http_body_util::LengthLimitError>() => {
+            return body_too_large(state.max_body)
+        }
+        Err(err) => {
+            return render_error_reply(&RenderFailure::new(
+                ErrorKind::InvalidSpec,
+                format!("could not read the request body: {err}"),
+            ))
+        }
+    };
+    render(state, spec, format, false, None).await
+}
+
+/// Renders through the cache and the worker pool. GET responses are cacheable and
+/// honour `If-None-Match`; the check comes first, so a revalidation costs no render.
+async fn render(
+    state: &AppState,
+    spec: Bytes,
+    format: Format,
+    is_get: bool,
+    if_none_match: Option<&str>,
+) -> Reply {
+    let key = RenderKey::new(&state.module_sha256, &spec, format);
+    let etag = key.etag();
+    if is_get && if_none_match.is_some_and(|header| if_none_match_matches(header, &etag)) {
+        state.metrics.record_not_modified();
+        let mut response = with_body(StatusCode::NOT_MODIFIED, content_type(format), Bytes::new());
+        picture_headers(state, response.headers_mut(), &etag, is_get, "hit");
+        return Reply::ok(response);
+    }
+    if let Some(picture) = state.cache.get(&key) {
+        state.metrics.record_cache_hit();
+        let mut response = with_body(StatusCode::OK, content_type(format), picture);
+        picture_headers(state, response.headers_mut(), &etag, is_get, "hit");
+        return Reply::ok(response);
+    }
+
+    let renderer = Arc::clone(&state.renderer);
+    let job = move || {
+        let started = Instant::now();
+        let result = renderer.render(&spec, format);
+        (result, started.elapsed())
+    };
+    let format_label = format_index(format);
+    match state.pool.run(job).await {
+        Ok((Ok(picture), took)) => {
+            state.metrics.record_render(format_label, Ok(()), took);
+            let picture = Bytes::from(picture);
+            state.cache.insert(key, picture.clone());
+            let mut response = with_body(StatusCode::OK, content_type(format), picture);
+            picture_headers(state, response.headers_mut(), &etag, is_get, "miss");
+            Reply::ok(response)
+        }
+        Ok((Err(err), took)) => {
+            state
+                .metrics
+                .record_render(format_label, Err(err.kind()), took);
+            render_error_reply(&err)
+        }
+        Err(overloaded @ PoolError::Overloaded { .. }) => {
+            state.metrics.record_rejected();
+            let mut reply = render_error_reply(&RenderFailure::new(
+                ErrorKind::Overloaded,
+                overloaded.to_string(),
+            ));
+            reply
+                .response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_S));
+            reply
+        }
+        Err(PoolError::Worker(message)) => {
+            let err = RenderFailure::internal(format!("render worker failed: {message}"));
+            state
+                .metrics
+                .record_render(format_label, Err(err.kind()), Default::default());
+            render_error_reply(&err)
+        }
+    }
+}
+
+fn picture_headers(
+    state: &AppState,
+    headers: &mut HeaderMap,
+    etag: &str,
+    is_get: bool,
+    cache: &'static str,
+) {
+    set(headers, header::ETAG, etag);
+    if is_get {
+        headers.insert(header::CACHE_CONTROL, state.get_cache_control.clone());
+    }
+    // The format may come from Accept, so shared caches must key on it.
+    headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    headers.insert(
+        HeaderName::from_static(CACHE_HEADER),
+        HeaderValue::from_static(cache),
+    );
+}
+
+fn healthz(state: &AppState) -> Reply {
+    let mut response = with_body(StatusCode::OK, "application/json", state.healthz.clone());
+    set(
+        response.headers_mut(),
+        HeaderName::from_static(MODULE_SHA_HEADER),
+        &state.module_sha256,
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Reply::ok(response)
+}
+
+/// Ready means the module is compiled (it is, before the server listens) and a render
+/// would be admitted now, so a load balancer can steer traffic elsewhere when not.
+fn readyz(state: &AppState) -> Reply {
+    let ready = state.pool.has_capacity();
+    let body = serde_json::json!({
+        "status": if ready { "ready" } else { "busy" },
+        "in_flight": state.pool.in_flight(),
+        "queued": state.pool.queued(),
+        "workers": state.pool.worker_count(),
+        "queue_capacity": state.pool.queue_capacity(),
+    });
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let mut response = with_body(status, "application/json", Bytes::from(body.to_string()));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !ready {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_S));
+    }
+    Reply {
+        response,
+        kind: (!ready).then_some("overloaded"),
+    }
+}
+
+fn metrics(state: &AppState) -> Reply {
+    let (cache_bytes, cache_entries) = state.cache.usage();
+    let text = state.metrics.render_text(&Gauges {
+        in_flight: state.pool.in_flight(),
+        queued: state.pool.queued(),
+        workers: state.pool.worker_count(),
+        queue_capacity: state.pool.queue_capacity(),
+        cache_bytes,
+        cache_entries,
+    });
+    let mut response = with_body(
+        StatusCode::OK,
+        "text/plain; version=0.0.4; charset=utf-8",
+        Bytes::from(text),
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Reply::ok(response)
+}
+
+fn render_error_reply(err: &RenderFailure) -> Reply {
+    error_reply(&HttpError {
+        status: StatusCode::from_u16(err.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        kind: err.kind().as_str(),
+        body: err.to_json(),
+    })
+}
+
+/// An error response in SPEC.md's JSON shape.
+struct HttpError {
+    status: StatusCode,
+    kind: &'static str,
+    body: String,
+}
+
+/// Errors that only HTTP has (no route, wrong method).
+fn http_error(kind: &'static str, message: &str) -> HttpError {
+    let status = match kind {
+        "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
+        _ => StatusCode::NOT_FOUND,
+    };
+    let body = serde_json::json!({ "error": { "kind": kind, "message": message } });
+    HttpError {
+        status,
+        kind,
+        body: body.to_string(),
+    }
+}
+
+fn error_reply(err: &HttpError) -> Reply {
+    let mut response = with_body(
+        err.status,
+        "application/json",
+        Bytes::from(err.body.clone()),
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Reply {
+        response,
+        kind: Some(err.kind),
+    }
+}
+
+fn method_not_allowed(method: &Method, path: &str, allow: &'static str) -> Reply {
+    let mut reply = error_reply(&http_error(
+        "method_not_allowed",
+        &format!("{path} does not accept {method}; it accepts {allow}"),
+    ));
+    reply
+        .response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    reply
+}
+
+/// 413 without reading the rest of the body; the connection is closed, since the
+/// unread remainder would otherwise be taken for the next request.
+fn body_too_large(max_body: u64) -> Reply {
+    let mut reply = render_error_reply(&RenderFailure::new(
+        ErrorKind::TooLarge,
+        format!("the request body is larger than the limit of {max_body} bytes (--max-body)"),
+    ));
+    reply
+        .response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    reply
+}
+
+fn content_type(format: Format) -> &'static str {
+    match format {
+        Format::Svg => "image/svg+xml",
+        Format::Png { .. } => "image/png",
+    }
+}
+
+fn with_body(status: StatusCode, content_type: &'static str, body: Bytes) -> HttpResponse {
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+fn set(headers: &mut HeaderMap, name: HeaderName, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        headers.insert(name, value);
+    }
+}
+
+fn header_str(headers: &HeaderMap, name: HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
+}
+
+fn header_matches(headers: &HeaderMap, etag: &str) -> bool {
+    header_str(headers, header::IF_NONE_MATCH).is_some_and(|h| if_none_match_matches(h, etag))
+}
+
+/// Request ids: the client's `X-Request-Id` when it is short and printable (so ids
+/// can follow a request across services), else a fresh one unique to this process.
+struct RequestIds {
+    prefix: u32,
+    next: AtomicU64,
+}
+
+impl RequestIds {
+    fn new() -> Self {
+        // A random prefix keeps ids from different runs of the server apart in logs.
+        let random = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        RequestIds {
+            prefix: (random >> 32) as u32,
+            next: AtomicU64::new(1),
+        }
+    }
+
+    fn for_request(&self, headers: &HeaderMap) -> String {
+        if let Some(given) = header_str(headers, HeaderName::from_static(REQUEST_ID_HEADER)) {
+            let sane = !given.is_empty()
+                && given.len() <= MAX_REQUEST_ID_LEN
+                && given.bytes().all(|b| b.is_ascii_graphic());
+            if sane {
+                return given.to_owned();
+            }
+        }
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        format!("{:08x}-{n:08x}", self.prefix)
+    }
+}
