@@ -677,7 +677,8 @@ impl hyper::body::Body for ChannelBody {
 
 #[tokio::test]
 async fn a_render_past_its_deadline_is_stopped_with_422_and_the_next_is_served() {
-    let server = Server::start(&["--timeout-ms", "100"]);
+    // Memory enough for the 6400×4800 canvas, so that time is what runs out.
+    let server = Server::start(&["--timeout-ms", "100", "--memory-mb", "512"]);
     let started = Instant::now();
     let slow = post(&server.url("/render?format=png&scale=4"), heavy()).await;
     let took = started.elapsed();
@@ -901,8 +902,18 @@ async fn each_request_has_an_id_and_one_log_line() {
 
 #[tokio::test]
 async fn shutdown_finishes_the_render_in_flight_then_exits_zero() {
-    let mut server = Server::start(&["--workers", "1"]);
-    let url = server.url("/render?format=png&scale=4");
+    // Limits loose enough that the long 3200×2400 render completes.
+    let mut server = Server::start(&[
+        "--workers",
+        "1",
+        "--memory-mb",
+        "512",
+        "--timeout-ms",
+        "60000",
+        "--fuel",
+        "0",
+    ]);
+    let url = server.url("/render?format=png&scale=2");
     let in_flight = tokio::spawn(async move { post(&url, heavy()).await });
     // Wait until the render is on its worker, so the signal lands mid-render.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -925,7 +936,7 @@ async fn shutdown_finishes_the_render_in_flight_then_exits_zero() {
         String::from_utf8_lossy(&reply.body)
     );
     let (width, height, _) = png_info(&reply.body);
-    assert_eq!((width, height), (6400, 4800));
+    assert_eq!((width, height), (3200, 2400));
     let status = tokio::task::spawn_blocking(move || {
         let status = server.wait(Duration::from_secs(30));
         (status, server)

@@ -72,6 +72,8 @@ pub fn build(args: &super::ServeArgs) -> Result<SandboxRenderer, super::ServeErr
     };
     let base = RuntimeConfig::default();
     let config = RuntimeConfig {
+        // As in `plotbox render`: `--fuel 0` turns metering off; the deadline still holds.
+        fuel_metering: args.fuel != Some(0),
         max_memory_bytes: base.max_memory_bytes.max(memory_bytes),
         max_concurrent_renders: u32::try_from(args.worker_count())
             .unwrap_or(u32::MAX)

@@ -37,7 +37,8 @@ pub struct ServeArgs {
     #[arg(long, env = "PLOTBOX_MEMORY_MB")]
     pub memory_mb: Option<u64>,
 
-    /// Fuel (instruction budget) of one render [default: the sandbox's].
+    /// Fuel (about one unit per wasm instruction) of one render; 0 turns fuel metering
+    /// off, the deadline still holds [default: the sandbox's].
     #[arg(long, env = "PLOTBOX_FUEL")]
     pub fuel: Option<u64>,
 
