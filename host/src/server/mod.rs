@@ -36,6 +36,7 @@ mod backend;
 mod cache;
 mod config;
 mod metrics;
+mod priority;
 mod render;
 mod request;
 mod routes;

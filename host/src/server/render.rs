@@ -104,6 +104,7 @@ impl RenderPool {
         drop(waiting);
         let running = GaugeGuard::enter(&self.in_flight);
         let task = tokio::task::spawn_blocking(move || {
+            super::priority::lower_current_thread_once();
             let result = job();
             drop((running, worker, admitted));
             result
