@@ -1,0 +1,2 @@
+//! Benchmarks of the sandbox (being written).
+fn main() {}

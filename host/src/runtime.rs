@@ -1,0 +1,302 @@
+//! The [`Runtime`]: everything expensive, built once (engine, compiled module, linker,
+//! `InstancePre`, epoch ticker) and shared by every render, from any number of threads.
+//!
+//! # Why these defaults
+//!
+//! Two mechanisms can stop a runaway render, and both cost time in every render
+//! because the compiled code checks them at loop headers and function entries:
+//!
+//! - **Epochs** (always on): a wall-clock deadline. The check is a load and compare
+//!   against the engine's epoch counter, advanced by one ticker thread
+//!   ([`crate::epoch::EPOCH_PERIOD`]). This is what guarantees the `timeout`.
+//! - **Fuel** (on by default, [`DEFAULT_FUEL`]): a deterministic instruction budget.
+//!   It does not depend on how busy the machine is, so a spec that is merely slow under
+//!   load still renders while a spec that is *inherently* too expensive fails the same
+//!   way every time. It costs more than epochs (a counter update per basic block), so
+//!   the budget is set far above any legitimate render (W2, 10,000 points, as a PNG at
+//!   scale 2, several times over) and it never replaces the deadline. It can be turned
+//!   off per `Runtime` ([`RuntimeConfig::fuel_metering`]) where the last bit of speed
+//!   matters more; the deadline still holds. Measured costs: see the host README.
+
+use crate::cache::{CacheLocation, CompileCache, ModuleOrigin};
+use crate::epoch::EpochTicker;
+use crate::error::{HostError, RenderFailure};
+use crate::sandbox::{AbiExports, RenderState, RenderStats, Sandbox};
+use renderer_wasm::Format;
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::time::Duration;
+use wasmtime::{
+    Config, Engine, ExternType, InstanceAllocationStrategy, InstancePre, Linker, Module,
+    PoolingAllocationConfig, ValType,
+};
+
+/// One mebibyte.
+pub const MIB: usize = 1 << 20;
+/// Default wall-clock limit of one render.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Default memory limit of one render.
+pub const DEFAULT_MEMORY_BYTES: usize = 128 * MIB;
+/// Default fuel budget of one render: W2 (scatter, 10,000 points, 800×600) as a PNG at
+/// scale 2 consumes about 1.1 × 10⁹ units, so this is roughly ten times that.
+pub const DEFAULT_FUEL: u64 = 20_000_000_000;
+/// Default number of renders that may run at once in one `Runtime` (the size of the
+/// pooling allocator's instance pool).
+pub const DEFAULT_MAX_CONCURRENT_RENDERS: u32 = 64;
+
+/// The module embedded in this binary: `www/pkg/renderer_wasm_bg.wasm`, the very file
+/// the browser loads.
+pub static EMBEDDED_MODULE: &[u8] = include_bytes!(env!("PLOTBOX_MODULE_PATH"));
+/// Lowercase hex SHA-256 of [`EMBEDDED_MODULE`].
+pub const EMBEDDED_MODULE_SHA256: &str = env!("PLOTBOX_MODULE_SHA256");
+
+/// Which module a `Runtime` runs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ModuleSource {
+    /// [`EMBEDDED_MODULE`].
+    #[default]
+    Embedded,
+    /// Another module (binary WebAssembly) implementing the same raw ABI.
+    Bytes(Vec<u8>),
+}
+
+/// How a [`Runtime`] is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeConfig {
+    pub module: ModuleSource,
+    /// Where compiled modules are cached.
+    pub cache: CacheLocation,
+    /// Whether renders are metered with fuel (see the module docs); when off,
+    /// [`RenderLimits::fuel`] is ignored.
+    pub fuel_metering: bool,
+    /// The most memory any render of this runtime may be given; a larger
+    /// [`RenderLimits::memory_bytes`] is cut to this.
+    pub max_memory_bytes: usize,
+    /// How many renders may run at once; more get `overloaded`.
+    pub max_concurrent_renders: u32,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig {
+            module: ModuleSource::Embedded,
+            cache: CacheLocation::Default,
+            fuel_metering: true,
+            max_memory_bytes: DEFAULT_MEMORY_BYTES,
+            max_concurrent_renders: DEFAULT_MAX_CONCURRENT_RENDERS,
+        }
+    }
+}
+
+/// The limits of one render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderLimits {
+    /// Wall-clock limit, from instantiation to the last byte of the result.
+    pub timeout: Duration,
+    /// Most linear memory the module may have.
+    pub memory_bytes: usize,
+    /// Fuel budget; `None` is unlimited. Only used when the runtime meters fuel.
+    pub fuel: Option<u64>,
+}
+
+impl Default for RenderLimits {
+    fn default() -> Self {
+        RenderLimits {
+            timeout: DEFAULT_TIMEOUT,
+            memory_bytes: DEFAULT_MEMORY_BYTES,
+            fuel: Some(DEFAULT_FUEL),
+        }
+    }
+}
+
+/// The sandbox, built once and shared: `render` may be called from many threads.
+pub struct Runtime {
+    instance_pre: InstancePre<RenderState>,
+    exports: AbiExports,
+    module_bytes: Cow<'static, [u8]>,
+    module_sha256: String,
+    module_origin: ModuleOrigin,
+    fuel_metering: bool,
+    max_memory_bytes: usize,
+    _ticker: EpochTicker,
+}
+
+impl Runtime {
+    /// Builds the engine, loads (from the cache) or compiles the module, checks that it
+    /// implements the raw ABI, and starts the epoch ticker.
+    pub fn new(config: RuntimeConfig) -> Result<Runtime, HostError> {
+        let engine = Engine::new(&engine_config(&config))
+            .map_err(|error| HostError::Engine(format!("{error:#}")))?;
+        let (module_bytes, module_sha256) = match config.module {
+            ModuleSource::Embedded => (
+                Cow::Borrowed(EMBEDDED_MODULE),
+                EMBEDDED_MODULE_SHA256.to_owned(),
+            ),
+            ModuleSource::Bytes(bytes) => {
+                let sha256 = sha256_hex(&bytes);
+                (Cow::Owned(bytes), sha256)
+            }
+        };
+        let (module, module_origin) = CompileCache::new(&config.cache)
+            .load_or_compile(&engine, &module_bytes, &module_sha256)
+            .map_err(|error| HostError::Compile(format!("{error:#}")))?;
+        tracing::debug!(?module_origin, module_sha256, "renderer module ready");
+        let exports = abi_exports(&module)?;
+
+        let mut linker = Linker::<RenderState>::new(&engine);
+        // The wasm-bindgen glue imports serve the browser exports only; the raw ABI
+        // never calls them, and if a guest did, the trap is an `internal` error.
+        linker
+            .define_unknown_imports_as_traps(&module)
+            .map_err(|error| HostError::Link(format!("{error:#}")))?;
+        let instance_pre = linker
+            .instantiate_pre(&module)
+            .map_err(|error| HostError::Link(format!("{error:#}")))?;
+        let ticker = EpochTicker::start(engine).map_err(|error| {
+            HostError::Engine(format!("cannot start the epoch ticker: {error}"))
+        })?;
+        Ok(Runtime {
+            instance_pre,
+            exports,
+            module_bytes,
+            module_sha256,
+            module_origin,
+            fuel_metering: config.fuel_metering,
+            max_memory_bytes: config.max_memory_bytes,
+            _ticker: ticker,
+        })
+    }
+
+    /// Renders one spec in a fresh instance within `limits`.
+    pub fn render(
+        &self,
+        spec: &[u8],
+        format: Format,
+        limits: &RenderLimits,
+    ) -> Result<Vec<u8>, RenderFailure> {
+        self.render_with_stats(spec, format, limits).0
+    }
+
+    /// [`Runtime::render`], with measurements of the render.
+    pub fn render_with_stats(
+        &self,
+        spec: &[u8],
+        format: Format,
+        limits: &RenderLimits,
+    ) -> (Result<Vec<u8>, RenderFailure>, RenderStats) {
+        let sandbox = Sandbox {
+            instance_pre: &self.instance_pre,
+            exports: &self.exports,
+            fuel_metering: self.fuel_metering,
+            max_memory_bytes: self.max_memory_bytes,
+        };
+        sandbox.render(spec, format, limits)
+    }
+
+    /// Lowercase hex SHA-256 of the module this runtime runs.
+    pub fn module_sha256(&self) -> &str {
+        &self.module_sha256
+    }
+
+    /// The bytes of the module this runtime runs (for the browser, which must load
+    /// the very same file).
+    pub fn module_bytes(&self) -> &[u8] {
+        &self.module_bytes
+    }
+
+    /// Whether the compiled module came from the on-disk cache.
+    pub fn module_origin(&self) -> ModuleOrigin {
+        self.module_origin
+    }
+
+    /// Whether renders are metered with fuel.
+    pub fn fuel_metering(&self) -> bool {
+        self.fuel_metering
+    }
+}
+
+fn engine_config(config: &RuntimeConfig) -> Config {
+    let renders = config.max_concurrent_renders.max(1);
+    let mut pool = PoolingAllocationConfig::new();
+    pool.total_core_instances(renders)
+        .total_memories(renders)
+        // wasm-bindgen's module has a function table and may get a second one.
+        .max_tables_per_module(2)
+        .total_tables(renders.saturating_mul(2))
+        .max_memory_size(config.max_memory_bytes);
+    let mut engine = Config::new();
+    engine
+        .allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
+        // Instantiation maps the module's data segments copy-on-write instead of
+        // copying the ~1 MB of font and tables into every instance.
+        .memory_init_cow(true)
+        .epoch_interruption(true)
+        .consume_fuel(config.fuel_metering);
+    engine
+}
+
+/// Finds the raw-ABI exports and checks their types, so that a `--module` that does
+/// not implement the ABI is refused at start-up rather than at every render.
+fn abi_exports(module: &Module) -> Result<AbiExports, HostError> {
+    use ValType::{F64, I32};
+    let function = |name: &str, params: &[ValType], results: &[ValType]| {
+        let export = module
+            .get_export_index(name)
+            .ok_or_else(|| HostError::Abi(format!("no export `{name}`")))?;
+        let matches = match module.get_export(name) {
+            Some(ExternType::Func(func)) => {
+                let same = |got: &mut dyn ExactSizeIterator<Item = ValType>, want: &[ValType]| {
+                    got.len() == want.len()
+                        && got.zip(want).all(|(got, want)| ValType::eq(&got, want))
+                };
+                same(&mut func.params(), params) && same(&mut func.results(), results)
+            }
+            _ => false,
+        };
+        if matches {
+            Ok(export)
+        } else {
+            Err(HostError::Abi(format!(
+                "export `{name}` must be a function {params:?} -> {results:?}"
+            )))
+        }
+    };
+    let memory = match module.get_export("memory") {
+        Some(ExternType::Memory(memory)) if !memory.is_64() => module
+            .get_export_index("memory")
+            .ok_or_else(|| HostError::Abi("no export `memory`".into()))?,
+        _ => {
+            return Err(HostError::Abi(
+                "export `memory` must be a 32-bit memory".into(),
+            ))
+        }
+    };
+    Ok(AbiExports {
+        memory,
+        alloc: function("alloc", &[I32], &[I32])?,
+        render: function("render", &[I32, I32, I32, F64], &[I32])?,
+    })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_is_shareable_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Runtime>();
+    }
+
+    #[test]
+    fn embedded_module_hash_matches_its_bytes() {
+        assert_eq!(sha256_hex(EMBEDDED_MODULE), EMBEDDED_MODULE_SHA256);
+    }
+}

@@ -1,0 +1,35 @@
+//! The sandboxed module and the natively compiled renderer give the same SVG, byte for
+//! byte, for every golden spec of the renderer and every fixture spec.
+
+use crate::util::{fixture_specs, golden_specs, real_runtime};
+use plotbox_host::{OutputFormat, RenderLimits};
+
+#[test]
+fn sandboxed_svg_equals_native_svg() {
+    let specs: Vec<_> = golden_specs().into_iter().chain(fixture_specs()).collect();
+    assert!(specs.len() >= 10, "too few specs found");
+    let mut differing = Vec::new();
+    for (name, spec) in &specs {
+        let native = renderer_wasm::render(spec, renderer_wasm::Format::Svg);
+        let sandboxed = real_runtime().render(spec, OutputFormat::Svg, &RenderLimits::default());
+        match (native, sandboxed) {
+            (Ok(native), Ok(sandboxed)) if native == sandboxed => {}
+            (Ok(native), Ok(sandboxed)) => differing.push(format!(
+                "{name}: {} native bytes vs {} sandboxed; first difference at {}",
+                native.len(),
+                sandboxed.len(),
+                native
+                    .iter()
+                    .zip(&sandboxed)
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            )),
+            (native, sandboxed) => differing.push(format!(
+                "{name}: native {:?} vs sandboxed {:?}",
+                native.map(|b| b.len()),
+                sandboxed.map(|b| b.len())
+            )),
+        }
+    }
+    assert!(differing.is_empty(), "{}", differing.join("\n"));
+}
