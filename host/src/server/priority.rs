@@ -43,17 +43,18 @@ fn set_current_thread_niceness(_niceness: i32) {
 mod tests {
     use super::*;
 
+    /// Field 19 (nice) of /proc/<tid>/stat, counted after the parenthesized name.
+    fn niceness_of(stat: &str) -> Option<i32> {
+        let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+        after_name
+            .split_whitespace()
+            .nth(16)
+            .and_then(|n| n.parse().ok())
+    }
+
     #[test]
     fn lowers_only_the_calling_thread() {
         let before = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
-        let niceness_of = |stat: &str| {
-            // Field 19 of /proc/<tid>/stat, counted after the parenthesized name.
-            let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-            after_name
-                .split_whitespace()
-                .nth(16)
-                .and_then(|n| n.parse::<i32>().ok())
-        };
         let lowered = std::thread::spawn(|| {
             lower_current_thread_once();
             lower_current_thread_once();
