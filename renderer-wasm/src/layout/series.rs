@@ -932,27 +932,8 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
         }
         Series::Heatmap(h) => {
             let map = h.colormap.unwrap_or_default();
-            let (vmin, vmax) = styled.value_range;
             let alpha = h.alpha.unwrap_or(1.0);
-            for (r, row) in h.z.iter().enumerate() {
-                for (c, value) in row.iter().enumerate() {
-                    let Some(v) = value else { continue };
-                    let t = (v - vmin) / (vmax - vmin);
-                    let cell = DataRect {
-                        x0: c as f64 - 0.5,
-                        x1: c as f64 + 0.5,
-                        y0: r as f64 - 0.5,
-                        y1: r as f64 + 0.5,
-                    };
-                    push_data_rect(
-                        scene,
-                        canvas,
-                        &cell,
-                        colormap::sample(map, t).with_alpha(alpha),
-                        true,
-                    );
-                }
-            }
+            draw_heatmap(scene, canvas, h, styled.value_range, map, alpha);
             Some(Handle::Patch {
                 fill: colormap::sample(map, 0.5).with_alpha(alpha),
                 edge: None,
@@ -1027,6 +1008,80 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
             }
             None
         }
+    }
+}
+
+/// Draws heatmap cells on whole-pixel edges. Cells that round to no width or height
+/// are left out, so every pixel shows exactly one cell (nearest-neighbour resampling,
+/// as `imshow` does for images larger than their axes) and the item count stays
+/// bounded by the plot's pixels however large `z` is; neighbouring cells of one color
+/// in a row merge into one rectangle.
+fn draw_heatmap(
+    scene: &mut Scene,
+    canvas: &Canvas,
+    h: &HeatmapSeries,
+    (vmin, vmax): (f64, f64),
+    map: Colormap,
+    alpha: f64,
+) {
+    let plot = canvas.plot;
+    let cols = h.z.first().map_or(0, Vec::len);
+    let edges = |scale: &AxisScale, n: usize, lo: f64, hi: f64| -> Vec<f64> {
+        (0..=n)
+            .map(|i| scale.px_or_low(i as f64 - 0.5).clamp(lo, hi).round())
+            .collect()
+    };
+    let col_edges = edges(&canvas.x, cols, plot.x, plot.right());
+    let row_edges = edges(&canvas.y, h.z.len(), plot.y, plot.bottom());
+    let span = vmax - vmin;
+    for (r, row) in h.z.iter().enumerate() {
+        let (ya, yb) = (row_edges[r], row_edges[r + 1]);
+        let (top, bottom) = (ya.min(yb), ya.max(yb));
+        if bottom <= top {
+            continue;
+        }
+        let mut run: Option<(f64, f64, Color)> = None;
+        let mut flush = |run: Option<(f64, f64, Color)>, scene: &mut Scene| {
+            if let Some((left, right, fill)) = run {
+                scene.push(
+                    Some(plot),
+                    Shape::Rect {
+                        rect: Rect {
+                            x: left,
+                            y: top,
+                            w: right - left,
+                            h: bottom - top,
+                        },
+                        fill,
+                    },
+                );
+            }
+        };
+        for (c, value) in row.iter().enumerate() {
+            let (xa, xb) = (col_edges[c], col_edges[c + 1]);
+            let (left, right) = (xa.min(xb), xa.max(xb));
+            if right <= left {
+                continue;
+            }
+            let Some(v) = value else {
+                flush(run.take(), scene);
+                continue;
+            };
+            let fill = colormap::sample(map, (v - vmin) / span).with_alpha(alpha);
+            run = match run {
+                Some((l, r_edge, color)) if color == fill && (r_edge - left).abs() < 0.5 => {
+                    Some((l, right, color))
+                }
+                Some((l, r_edge, color)) if color == fill && (l - right).abs() < 0.5 => {
+                    Some((left, r_edge, color))
+                }
+                other => {
+                    flush(other, scene);
+                    Some((left, right, fill))
+                }
+            };
+        }
+        flush(run, scene);
     }
 }
 

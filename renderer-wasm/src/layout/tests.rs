@@ -391,3 +391,38 @@ fn horizontal_bars_grow_from_zero_along_x() {
     // The first category is at the bottom, as matplotlib's barh.
     assert!(bars[0].y > bars[1].y);
 }
+
+#[test]
+fn huge_heatmaps_draw_at_most_one_cell_per_pixel() {
+    let row: Vec<String> = (0..300).map(|j| j.to_string()).collect();
+    let z: Vec<String> = (0..300).map(|_| format!("[{}]", row.join(","))).collect();
+    let spec = format!(
+        r#"{{"width": 200, "height": 150, "series": [{{"type": "heatmap", "z": [{}]}}]}}"#,
+        z.join(",")
+    );
+    let scene = scene_of(&spec);
+    let plot = scene.items.iter().find_map(|i| i.clip).unwrap_or(Rect {
+        x: 0.0,
+        y: 0.0,
+        w: 0.0,
+        h: 0.0,
+    });
+    let cells: Vec<Rect> = scene
+        .items
+        .iter()
+        .filter(|i| i.clip.is_some())
+        .filter_map(|i| match i.shape {
+            Shape::Rect { rect, .. } => Some(rect),
+            _ => None,
+        })
+        .collect();
+    assert!(!cells.is_empty());
+    assert!(
+        cells.len() as f64 <= plot.w * plot.h,
+        "{} cells for {plot:?}",
+        cells.len()
+    );
+    // Together the cells cover the plot area exactly once.
+    let area: f64 = cells.iter().map(|r| r.w * r.h).sum();
+    assert!((area - plot.w * plot.h).abs() < 1e-6, "{area} vs {plot:?}");
+}
