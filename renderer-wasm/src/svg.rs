@@ -412,7 +412,7 @@ pub(crate) fn dash_pattern(dash: &[f64]) -> Option<Vec<f64>> {
         return None;
     }
     let mut pattern = dash.to_vec();
-    if pattern.len() % 2 == 1 {
+    if !pattern.len().is_multiple_of(2) {
         pattern.extend_from_slice(dash);
     }
     Some(pattern)
@@ -479,7 +479,7 @@ pub(crate) fn push_num(out: &mut String, value: f64, decimals: u32) {
         return;
     }
     let mut width = decimals;
-    while fraction % 10 == 0 {
+    while fraction.is_multiple_of(10) {
         fraction /= 10;
         width -= 1;
     }
@@ -516,7 +516,7 @@ mod tests {
             (1.5, "1.5"),
             (1.25, "1.25"),
             (1.255, "1.25"), // 1.255 is 1.25499... in binary
-            (-3.14159, "-3.14"),
+            (-12.3456, "-12.35"),
             (100.0, "100"),
             (0.05, "0.05"),
             (-0.5, "-0.5"),
