@@ -1,0 +1,377 @@
+//! `plotbox render` and `plotbox schema` end to end: the real binary, its files,
+//! standard streams and exit codes.
+//!
+//! Build the binary first: `cargo build --release -p plotbox-host` (the tests run
+//! `target/release/plotbox`; cargo does not build another package's binary for them).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The binary under test, with a message saying how to build it when missing.
+fn binary() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/plotbox");
+    assert!(
+        path.is_file(),
+        "{} is missing: build it with `cargo build --release -p plotbox-host`",
+        path.display()
+    );
+    path
+}
+
+/// A fresh, empty scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("plotbox-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn plotbox(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(binary())
+        .args(args)
+        // Keep the tests' compile cache out of the user's home.
+        .env(
+            "PLOTBOX_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("plotbox-cache"),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(bytes) = stdin {
+        input.write_all(bytes).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn spec_file(dir: &Path, name: &str, spec: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, spec).unwrap();
+    path
+}
+
+const LINE: &str = r#"{"width": 400, "height": 300, "title": "Signups",
+    "x": {"label": "day"}, "y": {"label": "count"},
+    "series": [{"type": "line", "x": [1, 2, 3, 4], "y": [10, 12, 9, 14], "label": "web"}]}"#;
+
+fn svg_size(svg: &[u8]) -> (f64, f64) {
+    let text = std::str::from_utf8(svg).unwrap();
+    let doc = roxmltree::Document::parse(text).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    let number = |name| {
+        root.attribute(name)
+            .unwrap()
+            .trim_end_matches("px")
+            .parse()
+            .unwrap()
+    };
+    (number("width"), number("height"))
+}
+
+fn png_size(data: &[u8]) -> (u32, u32) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(data));
+    let reader = decoder.read_info().unwrap();
+    (reader.info().width, reader.info().height)
+}
+
+fn error_json(output: &Output) -> serde_json::Value {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = stderr
+        .lines()
+        .find(|line| line.starts_with("{\"error\""))
+        .unwrap_or_else(|| panic!("no error JSON on stderr: {stderr}"));
+    serde_json::from_str(line).unwrap()
+}
+
+#[test]
+fn spec_file_to_svg_file() {
+    let dir = scratch("svg");
+    let spec = spec_file(&dir, "line.json", LINE);
+    let out = dir.join("line.svg");
+    let output = plotbox(
+        &[
+            "render",
+            spec.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(output.status.success(), "{output:?}");
+    let svg = std::fs::read(&out).unwrap();
+    assert_eq!(svg_size(&svg), (400.0, 300.0));
+    assert!(
+        output.stdout.is_empty(),
+        "nothing on stdout when writing a file"
+    );
+}
+
+#[test]
+fn spec_file_to_png_file_at_scale_two() {
+    let dir = scratch("png");
+    let spec = spec_file(&dir, "line.json", LINE);
+    let out = dir.join("line.png");
+    let output = plotbox(
+        &[
+            "render",
+            spec.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--scale",
+            "2",
+        ],
+        None,
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(png_size(&std::fs::read(&out).unwrap()), (800, 600));
+}
+
+#[test]
+fn stdin_to_stdout_with_explicit_format() {
+    let output = plotbox(
+        &["render", "-", "-o", "-", "--format", "png"],
+        Some(LINE.as_bytes()),
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(png_size(&output.stdout), (400, 300));
+    let output = plotbox(&["render", "-", "-o", "-"], Some(LINE.as_bytes()));
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(svg_size(&output.stdout), (400.0, 300.0));
+}
+
+#[test]
+fn same_spec_gives_the_same_bytes_each_run() {
+    let first = plotbox(&["render", "-", "-o", "-"], Some(LINE.as_bytes()));
+    let second = plotbox(&["render", "-", "-o", "-"], Some(LINE.as_bytes()));
+    assert!(first.status.success() && second.status.success());
+    assert_eq!(first.stdout, second.stdout);
+}
+
+/// Renders `spec` to a file with extra flags, expecting the error `kind` with `code`;
+/// the output file must not exist afterwards, and no temporary file may be left.
+fn assert_error(name: &str, spec: &str, extra: &[&str], kind: &str, code: i32) {
+    let dir = scratch(name);
+    let spec = spec_file(&dir, "spec.json", spec);
+    let out = dir.join("out.png");
+    let mut args = vec![
+        "render",
+        spec.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let output = plotbox(&args, None);
+    assert_eq!(output.status.code(), Some(code), "{name}: {output:?}");
+    assert_eq!(error_json(&output)["error"]["kind"], kind, "{name}");
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n != "spec.json")
+        .collect();
+    assert!(left.is_empty(), "{name}: files left behind: {left:?}");
+}
+
+#[test]
+fn invalid_spec_exits_3_with_path() {
+    let spec = r#"{"series": [{"type": "line", "x": [1, 2], "y": [1, 2, 3]}]}"#;
+    assert_error("invalid", spec, &[], "invalid_spec", 3);
+    let dir = scratch("invalid-path");
+    let file = spec_file(&dir, "spec.json", r#"{"series": [], "colour": "red"}"#);
+    let output = plotbox(&["render", file.to_str().unwrap(), "-o", "-"], None);
+    assert_eq!(error_json(&output)["error"]["path"], "/colour");
+}
+
+#[test]
+fn too_large_exits_4() {
+    let spec = r#"{"width": 100000, "series": [{"type": "line", "y": [1, 2]}]}"#;
+    assert_error("too-large", spec, &[], "too_large", 4);
+}
+
+/// A scatter heavy enough that its PNG takes well over 20 ms.
+fn heavy_spec() -> String {
+    let xs: Vec<String> = (0..30_000).map(|i| (i % 997).to_string()).collect();
+    let ys: Vec<String> = (0..30_000).map(|i| (i * 31 % 1009).to_string()).collect();
+    format!(
+        r#"{{"width": 1600, "height": 1200, "series": [{{"type": "scatter", "x": [{}], "y": [{}]}}]}}"#,
+        xs.join(","),
+        ys.join(",")
+    )
+}
+
+#[test]
+fn deadline_exceeded_exits_5() {
+    assert_error(
+        "deadline",
+        &heavy_spec(),
+        &["--scale", "2", "--timeout-ms", "5"],
+        "deadline_exceeded",
+        5,
+    );
+}
+
+#[test]
+fn deadline_from_the_environment() {
+    let dir = scratch("deadline-env");
+    let spec = spec_file(&dir, "spec.json", &heavy_spec());
+    let output = Command::new(binary())
+        .args([
+            "render",
+            spec.to_str().unwrap(),
+            "-o",
+            "-",
+            "--format",
+            "png",
+            "--scale",
+            "2",
+        ])
+        .env("PLOTBOX_TIMEOUT_MS", "5")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{output:?}");
+}
+
+#[test]
+fn small_fuel_budget_exits_5() {
+    assert_error("fuel", LINE, &["--fuel", "1000"], "deadline_exceeded", 5);
+}
+
+#[test]
+fn memory_limit_exits_6() {
+    assert_error(
+        "memory",
+        &heavy_spec(),
+        &["--scale", "4", "--memory-mb", "16", "--timeout-ms", "60000"],
+        "memory_limit",
+        6,
+    );
+}
+
+#[test]
+fn trapping_module_exits_8() {
+    // A module with the raw ABI whose render traps: the host reports `internal`.
+    let wasm: &[u8] = &[
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+        0x01, 0x0e, 0x02, // type section: 2 types
+        0x60, 0x01, 0x7f, 0x01, 0x7f, // (i32) -> i32
+        0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7c, 0x01, 0x7f, // (i32 i32 i32 f64) -> i32
+        0x03, 0x03, 0x02, 0x00, 0x01, // function section: alloc, render
+        0x05, 0x03, 0x01, 0x00, 0x01, // memory section: 1 page
+        0x07, 0x1b, 0x03, // export section: 3 exports
+        0x06, b'm', b'e', b'm', b'o', b'r', b'y', 0x02, 0x00, //
+        0x05, b'a', b'l', b'l', b'o', b'c', 0x00, 0x00, //
+        0x06, b'r', b'e', b'n', b'd', b'e', b'r', 0x00, 0x01, //
+        0x0a, 0x0b, 0x02, // code section: 2 bodies
+        0x05, 0x00, 0x41, 0x80, 0x08, 0x0b, // alloc: i32.const 1024
+        0x03, 0x00, 0x00, 0x0b, // render: unreachable
+    ];
+    let dir = scratch("trap");
+    let module = dir.join("trap.wasm");
+    std::fs::write(&module, wasm).unwrap();
+    let output = plotbox(
+        &[
+            "render",
+            "-",
+            "-o",
+            "-",
+            "--module",
+            module.to_str().unwrap(),
+        ],
+        Some(LINE.as_bytes()),
+    );
+    assert_eq!(output.status.code(), Some(8), "{output:?}");
+    let error = error_json(&output);
+    assert_eq!(error["error"]["kind"], "internal");
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unreachable"));
+}
+
+#[test]
+fn failed_render_keeps_an_existing_output_file() {
+    let dir = scratch("keep");
+    let spec = spec_file(&dir, "bad.json", "{not json");
+    let out = dir.join("out.svg");
+    std::fs::write(&out, b"previous").unwrap();
+    let output = plotbox(
+        &[
+            "render",
+            spec.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(std::fs::read(&out).unwrap(), b"previous");
+}
+
+#[test]
+fn unknown_output_extension_without_format_is_a_usage_failure() {
+    let output = plotbox(
+        &["render", "-", "-o", "/tmp/plot.gif"],
+        Some(LINE.as_bytes()),
+    );
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(!Path::new("/tmp/plot.gif").exists());
+}
+
+#[test]
+fn schema_is_the_json_schema_of_the_spec() {
+    let output = plotbox(&["schema"], None);
+    assert!(output.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(schema["$schema"]
+        .as_str()
+        .unwrap()
+        .contains("json-schema.org"));
+    assert!(schema["properties"]["axes"].is_object(), "{schema}");
+}
+
+#[test]
+fn version_names_the_module_hash() {
+    let output = plotbox(&["--version"], None);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let hash = text
+        .split_whitespace()
+        .skip_while(|word| *word != "sha256")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no module hash in {text}"));
+    assert_eq!(hash.len(), 64);
+    assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    let module = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/pkg/renderer_wasm_bg.wasm");
+    if let Ok(bytes) = std::fs::read(module) {
+        use sha2::Digest;
+        let want: String = sha2::Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(hash, want, "the binary embeds another module than www/pkg");
+    }
+}
+
+#[test]
+fn help_documents_every_exit_code() {
+    let output = plotbox(&["render", "--help"], None);
+    let help = String::from_utf8(output.stdout).unwrap();
+    for (code, kind) in [
+        (3, "invalid_spec"),
+        (4, "too_large"),
+        (5, "deadline_exceeded"),
+        (6, "memory_limit"),
+        (7, "overloaded"),
+        (8, "internal"),
+    ] {
+        assert!(
+            help.contains(&format!("{code}  {kind}")),
+            "{kind} missing:\n{help}"
+        );
+    }
+}
