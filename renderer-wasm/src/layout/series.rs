@@ -226,7 +226,11 @@ fn place_bars<'a>(prepared: &mut Prepared<'a>, orientation: Orientation) {
     let mut categories = Categories::default();
     let mut positions: Vec<Vec<f64>> = Vec::with_capacity(members.len());
     for &i in &members {
-        let Some(b) = bar(i) else { continue };
+        let Some(b) = bar(i) else {
+            // Keeps `positions` aligned with `members`.
+            positions.push(Vec::new());
+            continue;
+        };
         let n = b.y.len();
         let series_positions: Vec<f64> = (0..n)
             .map(|k| match b.x.as_ref().and_then(|x| x.get(k)) {
@@ -1041,7 +1045,7 @@ fn draw_heatmap(
             continue;
         }
         let mut run: Option<(f64, f64, Color)> = None;
-        let mut flush = |run: Option<(f64, f64, Color)>, scene: &mut Scene| {
+        let flush = |run: Option<(f64, f64, Color)>, scene: &mut Scene| {
             if let Some((left, right, fill)) = run {
                 scene.push(
                     Some(plot),
