@@ -465,3 +465,63 @@ fn encode_pixmap(pixmap: &Pixmap) -> Result<Vec<u8>, RenderError> {
     writer.finish().map_err(png_error)?;
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn points(coordinates: &[(f64, f64)]) -> Vec<Point> {
+        coordinates.iter().map(|&(x, y)| Point { x, y }).collect()
+    }
+
+    #[test]
+    fn simplify_drops_only_invisible_vertices() {
+        // Collinear and nearly collinear points go; the ends stay.
+        let line = points(&[(0.0, 0.0), (1.0, 0.0), (2.0, 0.05), (3.0, 0.0), (4.0, 0.0)]);
+        assert_eq!(simplify(&line, 0.1), vec![0, 4]);
+        // A spike taller than the tolerance stays.
+        let spike = points(&[(0.0, 0.0), (1.0, 0.0), (2.0, 5.0), (3.0, 0.0), (4.0, 0.0)]);
+        assert_eq!(simplify(&spike, 0.1), vec![0, 1, 2, 3, 4]);
+        // A line that doubles back along itself keeps its turning point.
+        let back = points(&[(0.0, 0.0), (4.0, 0.0), (2.0, 0.0)]);
+        assert_eq!(simplify(&back, 0.1), vec![0, 1, 2]);
+        assert_eq!(
+            simplify(&points(&[(0.0, 0.0), (1.0, 1.0)]), 0.1),
+            vec![0, 1]
+        );
+    }
+
+    #[test]
+    fn rect_clipping_is_intersection() {
+        let a = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 10.0,
+            h: 10.0,
+        };
+        let b = Rect {
+            x: 5.0,
+            y: -5.0,
+            w: 10.0,
+            h: 10.0,
+        };
+        assert_eq!(
+            intersect(&a, &b),
+            Some(Rect {
+                x: 5.0,
+                y: 0.0,
+                w: 5.0,
+                h: 5.0
+            })
+        );
+        let far = Rect { x: 20.0, ..a };
+        assert_eq!(intersect(&a, &far), None);
+    }
+
+    #[test]
+    fn an_impossible_canvas_is_too_large_not_a_panic() {
+        let scene = Scene::new(1e12, 1e12, None);
+        let error = encode(&scene, 1.0).expect_err("cannot allocate");
+        assert_eq!(error.kind, ErrorKind::TooLarge);
+    }
+}
