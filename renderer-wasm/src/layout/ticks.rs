@@ -113,6 +113,26 @@ fn linear_step(lo: f64, hi: f64, max_bins: usize) -> Option<(Step, f64, usize)> 
             }
         }
     }
+    // No step of at least `raw` puts two ticks in the range (a range that barely
+    // straddles a round number): the largest smaller step that does is better than a
+    // lone tick.
+    for exponent in [magnitude, magnitude - 1] {
+        for mantissa in STEPS.iter().rev() {
+            let step = Step {
+                mantissa: *mantissa,
+                exponent,
+            };
+            let size = step.size();
+            if !(size > 0.0 && size < raw) {
+                continue;
+            }
+            let first = libm::ceil(lo / size - 1e-9);
+            let last = libm::floor(hi / size + 1e-9);
+            if first.is_finite() && last.is_finite() && last >= first + 1.0 {
+                return Some((step, first, 2));
+            }
+        }
+    }
     fallback
 }
 
@@ -316,6 +336,12 @@ mod tests {
                     .all(|t| t.value >= lo - slack && t.value <= hi + slack));
             }
         }
+    }
+
+    #[test]
+    fn one_bin_still_gives_two_ticks() {
+        let ticks = linear(-0.5, 5250.0, 1);
+        assert_eq!(labels(&ticks), ["0", "5000"]);
     }
 
     #[test]
