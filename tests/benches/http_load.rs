@@ -60,7 +60,6 @@ fn main() {
                 path: format!("/render?format={format}"),
                 concurrency,
                 duration: Duration::from_secs(seconds),
-                max_requests,
                 template: template.clone(),
             };
             runtime.block_on(cell.run(WARM_UP_REQUESTS.min(max_requests), Duration::from_secs(5)));
@@ -135,7 +134,6 @@ struct Cell {
     path: String,
     concurrency: usize,
     duration: Duration,
-    max_requests: u64,
     template: Template,
 }
 
