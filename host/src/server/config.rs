@@ -50,6 +50,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PLOTBOX_CACHE_MAX_AGE_S", default_value_t = 86_400)]
     pub cache_max_age_s: u64,
 
+    /// Niceness added to render threads (0 to 19; 0 keeps normal priority), so that
+    /// `/healthz`, `/metrics` and 503s stay fast when every core is rendering.
+    #[arg(long, env = "PLOTBOX_RENDER_NICENESS", default_value_t = super::priority::DEFAULT_RENDER_NICENESS,
+          value_parser = clap::value_parser!(i32).range(0..=19))]
+    pub render_niceness: i32,
+
     /// Log format: one line per request, human-readable `text` or `json`.
     #[arg(long, env = "PLOTBOX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

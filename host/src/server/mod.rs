@@ -102,6 +102,7 @@ pub fn serve(args: ServeArgs, log_filter: &str) -> Result<(), ServeError> {
             cache_bytes: args.cache_bytes(),
             max_body: args.max_body,
             cache_max_age_s: args.cache_max_age_s,
+            render_niceness: args.render_niceness,
         },
     ));
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -7,21 +7,25 @@
 
 use std::cell::Cell;
 
-/// Niceness of render threads; 10 gives a waiting async thread about ten times the
-/// CPU share of a render thread (the kernel's weights: 1024 at nice 0, 110 at nice 10).
-pub const RENDER_THREAD_NICENESS: i32 = 10;
+/// The default niceness of render threads (`--render-niceness`): 10 gives a waiting
+/// async thread about ten times the CPU share of a render thread (the kernel's weights:
+/// 1024 at nice 0, 110 at nice 10).
+pub const DEFAULT_RENDER_NICENESS: i32 = 10;
 
 thread_local! {
     static LOWERED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Lowers the calling thread's priority once; later calls on the same thread are free.
-/// Failure (e.g. a sandbox that forbids it) is ignored: priority is an optimization.
-pub fn lower_current_thread_once() {
+/// Adds `niceness` to the calling thread's once; later calls on the same thread are
+/// free. Failure (e.g. a sandbox that forbids it) is ignored: priority is an
+/// optimization.
+pub fn lower_current_thread_once(niceness: i32) {
     LOWERED.with(|lowered| {
         if !lowered.get() {
             lowered.set(true);
-            set_current_thread_niceness(RENDER_THREAD_NICENESS);
+            if niceness > 0 {
+                set_current_thread_niceness(niceness);
+            }
         }
     });
 }
@@ -30,8 +34,9 @@ pub fn lower_current_thread_once() {
 fn set_current_thread_niceness(niceness: i32) {
     // On Linux the nice value is per thread, and `who = 0` with PRIO_PROCESS names the
     // calling thread (setpriority(2), "BUGS"): other threads keep their priority.
-    // SAFETY: setpriority takes plain integers and touches no memory of ours.
-    let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, niceness) };
+    // SAFETY: getpriority and setpriority take plain integers and touch no memory of ours.
+    let current = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+    let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, current.saturating_add(niceness)) };
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -56,8 +61,8 @@ mod tests {
     fn lowers_only_the_calling_thread() {
         let before = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
         let lowered = std::thread::spawn(|| {
-            lower_current_thread_once();
-            lower_current_thread_once();
+            lower_current_thread_once(DEFAULT_RENDER_NICENESS);
+            lower_current_thread_once(DEFAULT_RENDER_NICENESS);
             niceness_of(&std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default())
         })
         .join()
@@ -65,7 +70,7 @@ mod tests {
         .flatten();
         let base = niceness_of(&before);
         assert!(base.is_some());
-        assert_eq!(lowered, base.map(|n| (n + RENDER_THREAD_NICENESS).min(19)));
+        assert_eq!(lowered, base.map(|n| (n + DEFAULT_RENDER_NICENESS).min(19)));
         let after = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
         assert_eq!(
             niceness_of(&after),

@@ -29,6 +29,8 @@ pub struct RenderPool {
     queue_capacity: usize,
     in_flight: Arc<AtomicUsize>,
     queued: Arc<AtomicUsize>,
+    /// Added to each render thread's nice value (see [`super::priority`]).
+    render_niceness: i32,
 }
 
 /// Decrements a gauge when dropped, so that gauges stay right on every exit path,
@@ -49,7 +51,7 @@ impl Drop for GaugeGuard {
 }
 
 impl RenderPool {
-    pub fn new(worker_count: usize, queue_capacity: usize) -> Self {
+    pub fn new(worker_count: usize, queue_capacity: usize, render_niceness: i32) -> Self {
         let worker_count = worker_count.max(1);
         RenderPool {
             admission: Arc::new(Semaphore::new(worker_count + queue_capacity)),
@@ -58,6 +60,7 @@ impl RenderPool {
             queue_capacity,
             in_flight: Arc::new(AtomicUsize::new(0)),
             queued: Arc::new(AtomicUsize::new(0)),
+            render_niceness,
         }
     }
 
@@ -103,8 +106,9 @@ impl RenderPool {
             .map_err(|_| PoolError::Worker("the worker pool was closed".into()))?;
         drop(waiting);
         let running = GaugeGuard::enter(&self.in_flight);
+        let niceness = self.render_niceness;
         let task = tokio::task::spawn_blocking(move || {
-            super::priority::lower_current_thread_once();
+            super::priority::lower_current_thread_once(niceness);
             let result = job();
             drop((running, worker, admitted));
             result
@@ -121,7 +125,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn refuses_beyond_workers_plus_queue_and_runs_every_admitted_job() {
-        let pool = Arc::new(RenderPool::new(1, 1));
+        let pool = Arc::new(RenderPool::new(1, 1, 0));
         let (release, gate) = mpsc::channel::<()>();
         let gate = Arc::new(std::sync::Mutex::new(gate));
         let blocked = {
@@ -161,7 +165,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_panicking_job_is_a_worker_error_and_frees_its_slot() {
-        let pool = RenderPool::new(1, 0);
+        let pool = RenderPool::new(1, 0, 0);
         let failed = pool.run(|| -> u8 { panic!("job bug") }).await;
         assert!(matches!(failed, Err(PoolError::Worker(_))));
         assert!(matches!(pool.run(|| 3).await, Ok(3)));

@@ -62,6 +62,7 @@ pub struct StateConfig {
     pub cache_bytes: usize,
     pub max_body: u64,
     pub cache_max_age_s: u64,
+    pub render_niceness: i32,
 }
 
 impl AppState {
@@ -77,7 +78,7 @@ impl AppState {
             HeaderValue::from_str(&format!("public, max-age={}", config.cache_max_age_s))
                 .unwrap_or(HeaderValue::from_static("no-cache"));
         AppState {
-            pool: RenderPool::new(config.workers, config.queue),
+            pool: RenderPool::new(config.workers, config.queue, config.render_niceness),
             cache: RenderCache::new(config.cache_bytes),
             metrics: Metrics::default(),
             files,
