@@ -434,20 +434,28 @@ fn push_escaped(out: &mut String, text: &str) {
     }
 }
 
-fn push_uint(out: &mut String, mut value: u64) {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
+fn push_uint(out: &mut String, value: u64) {
+    let mut buffer = [0u8; 20];
+    let start = write_digits(&mut buffer, value);
+    push_ascii(out, &buffer[start..]);
+}
+
+/// Writes `value`'s decimal digits at the end of `buffer`; returns where they start.
+fn write_digits(buffer: &mut [u8; 20], mut value: u64) -> usize {
+    let mut start = buffer.len();
     loop {
-        digits[len] = b'0' + (value % 10) as u8;
-        len += 1;
+        start -= 1;
+        buffer[start] = b'0' + (value % 10) as u8;
         value /= 10;
         if value == 0 {
-            break;
+            return start;
         }
     }
-    for &digit in digits[..len].iter().rev() {
-        out.push(char::from(digit));
-    }
+}
+
+/// Appends bytes this module produced itself, which are always ASCII.
+fn push_ascii(out: &mut String, bytes: &[u8]) {
+    out.push_str(std::str::from_utf8(bytes).unwrap_or("0"));
 }
 
 /// Writes `value` rounded to `decimals` places, trailing zeros and a trailing point
@@ -470,30 +478,34 @@ pub(crate) fn push_num(out: &mut String, value: f64, decimals: u32) {
         out.push('0');
         return;
     }
+    // Sign, up to 16 integer digits, point, up to 7 decimals.
+    let mut text = [0u8; 32];
+    let mut len = 0;
     if scaled < 0.0 {
-        out.push('-');
+        text[0] = b'-';
+        len = 1;
     }
-    push_uint(out, magnitude / factor);
+    let mut digits = [0u8; 20];
+    let start = write_digits(&mut digits, magnitude / factor);
+    let integer = &digits[start..];
+    text[len..len + integer.len()].copy_from_slice(integer);
+    len += integer.len();
     let mut fraction = magnitude % factor;
-    if fraction == 0 {
-        return;
+    if fraction != 0 {
+        let mut width = decimals as usize;
+        while fraction.is_multiple_of(10) {
+            fraction /= 10;
+            width -= 1;
+        }
+        text[len] = b'.';
+        len += 1;
+        for position in (0..width).rev() {
+            text[len + position] = b'0' + (fraction % 10) as u8;
+            fraction /= 10;
+        }
+        len += width;
     }
-    let mut width = decimals;
-    while fraction.is_multiple_of(10) {
-        fraction /= 10;
-        width -= 1;
-    }
-    out.push('.');
-    let mut digits = [b'0'; 20];
-    let mut position = width as usize;
-    while fraction > 0 {
-        position -= 1;
-        digits[position] = b'0' + (fraction % 10) as u8;
-        fraction /= 10;
-    }
-    for &digit in &digits[..width as usize] {
-        out.push(char::from(digit));
-    }
+    push_ascii(out, &text[..len]);
 }
 
 #[cfg(test)]
