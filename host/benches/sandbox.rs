@@ -1,2 +1,232 @@
-//! Benchmarks of the sandbox (being written).
-fn main() {}
+//! Benchmarks of the sandbox (a plain bench binary printing medians):
+//!
+//! - instantiate: a fresh store and instance of the real module, dropped;
+//! - W1 (line, 1,000 points, 640×480, title and axis labels) as SVG and PNG through
+//!   the sandbox with every limit on, and natively;
+//! - W2 (scatter, 10,000 points, 800×600) likewise, and its fuel consumption;
+//! - the cost of fuel and of epochs: the same module on raw wasmtime engines with
+//!   each mechanism on or off (everything else as in `Runtime`);
+//! - process start to first render with a warm compile cache (the built
+//!   `target/release/plotbox`, if present).
+//!
+//! `cargo bench -p plotbox-host --bench sandbox [-- QUICK]`
+
+use plotbox_host::runtime::EMBEDDED_MODULE;
+use plotbox_host::{CacheLocation, OutputFormat, RenderLimits, Runtime, RuntimeConfig};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, Linker, Module, PoolingAllocationConfig, Store,
+};
+
+fn w1() -> Vec<u8> {
+    let x: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
+    let y: Vec<String> = (0..1000)
+        .map(|i| format!("{:.3}", (i as f64 / 50.0).sin() * 10.0 + i as f64 / 100.0))
+        .collect();
+    format!(
+        r#"{{"width": 640, "height": 480, "title": "W1", "x": {{"label": "time"}}, "y": {{"label": "value"}},
+            "series": [{{"type": "line", "x": [{}], "y": [{}]}}]}}"#,
+        x.join(","),
+        y.join(",")
+    )
+    .into_bytes()
+}
+
+fn w2() -> Vec<u8> {
+    let x: Vec<String> = (0..10_000)
+        .map(|i| ((i * 7919) % 10_007).to_string())
+        .collect();
+    let y: Vec<String> = (0..10_000)
+        .map(|i| ((i * 104_729) % 10_009).to_string())
+        .collect();
+    format!(
+        r#"{{"width": 800, "height": 600, "series": [{{"type": "scatter", "x": [{}], "y": [{}]}}]}}"#,
+        x.join(","),
+        y.join(",")
+    )
+    .into_bytes()
+}
+
+/// Median wall time of `runs` calls of `f`, after a few warm-up calls.
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    for _ in 0..runs.min(3) {
+        f();
+    }
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            f();
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn report(name: &str, time: Duration) {
+    println!("{name:<52} {:>10.1} µs", time.as_secs_f64() * 1e6);
+}
+
+fn cache() -> CacheLocation {
+    CacheLocation::Dir(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/tmp/plotbox-bench-cache"),
+    )
+}
+
+fn runtime(fuel_metering: bool) -> Runtime {
+    Runtime::new(RuntimeConfig {
+        cache: cache(),
+        fuel_metering,
+        ..RuntimeConfig::default()
+    })
+    .expect("runtime")
+}
+
+/// The module on a raw engine with fuel and epochs each on or off, the rest as in
+/// `Runtime` (pooling, copy-on-write); returns the median W render time.
+fn raw_engine_median(fuel: bool, epochs: bool, spec: &[u8], format: u32, runs: usize) -> Duration {
+    let mut pool = PoolingAllocationConfig::new();
+    pool.total_core_instances(4)
+        .total_memories(4)
+        .max_tables_per_module(2)
+        .total_tables(8)
+        .max_memory_size(128 << 20);
+    let mut config = Config::new();
+    config
+        .allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
+        .memory_init_cow(true)
+        .consume_fuel(fuel)
+        .epoch_interruption(epochs);
+    let engine = Engine::new(&config).expect("engine");
+    let module = Module::new(&engine, EMBEDDED_MODULE).expect("module");
+    let mut linker = Linker::<()>::new(&engine);
+    linker
+        .define_unknown_imports_as_traps(&module)
+        .expect("link");
+    let pre = linker.instantiate_pre(&module).expect("pre");
+    median(runs, || {
+        let mut store = Store::new(&engine, ());
+        if fuel {
+            store.set_fuel(u64::MAX).expect("fuel");
+        }
+        if epochs {
+            store.set_epoch_deadline(u64::MAX / 2);
+        }
+        let instance = pre.instantiate(&mut store).expect("instance");
+        let memory = instance.get_memory(&mut store, "memory").expect("memory");
+        let alloc = instance
+            .get_typed_func::<u32, u32>(&mut store, "alloc")
+            .expect("alloc");
+        let render = instance
+            .get_typed_func::<(u32, u32, u32, f64), u32>(&mut store, "render")
+            .expect("render");
+        let ptr = alloc
+            .call(&mut store, spec.len() as u32)
+            .expect("alloc call");
+        memory.write(&mut store, ptr as usize, spec).expect("write");
+        let header = render
+            .call(&mut store, (ptr, spec.len() as u32, format, 1.0))
+            .expect("render call");
+        let mut status = [0u8; 4];
+        memory
+            .read(&store, header as usize, &mut status)
+            .expect("header");
+        assert_eq!(u32::from_le_bytes(status), 0, "render failed");
+    })
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "QUICK");
+    let runs = |n: usize| if quick { n.div_ceil(10).max(3) } else { n };
+    let (w1, w2) = (w1(), w2());
+    let limits = RenderLimits::default();
+    let svg = OutputFormat::Svg;
+    let png = OutputFormat::Png { scale: 1.0 };
+
+    let all_limits = runtime(true);
+    let no_fuel = runtime(false);
+    report(
+        "instantiate (fresh store + instance, dropped)",
+        median(runs(2000), || all_limits.probe().expect("instantiate")),
+    );
+    for (name, spec) in [("W1", &w1), ("W2", &w2)] {
+        for (format_name, format) in [("SVG", svg), ("PNG", png)] {
+            let n = if name == "W1" { 200 } else { 20 };
+            report(
+                &format!("{name} {format_name} sandbox, all limits on"),
+                median(runs(n), || {
+                    all_limits.render(spec, format, &limits).expect("render");
+                }),
+            );
+            report(
+                &format!("{name} {format_name} sandbox, fuel off (epochs on)"),
+                median(runs(n), || {
+                    no_fuel.render(spec, format, &limits).expect("render");
+                }),
+            );
+            report(
+                &format!("{name} {format_name} native"),
+                median(runs(n), || {
+                    renderer_wasm::render(spec, format).expect("render");
+                }),
+            );
+        }
+    }
+    for (name, spec, format, scale) in [
+        ("W2 PNG scale 2", &w2, OutputFormat::Png { scale: 2.0 }, 2.0),
+        ("W1 PNG", &w1, png, 1.0),
+    ] {
+        let (result, stats) = all_limits.render_with_stats(spec, format, &limits);
+        result.expect("render");
+        println!(
+            "{name:<52} {:>10} fuel units (scale {scale})",
+            stats.fuel_consumed.unwrap_or(0)
+        );
+    }
+    for (name, spec, format, n) in [
+        ("W1 SVG", &w1, 0, 200),
+        ("W1 PNG", &w1, 1, 100),
+        ("W2 PNG", &w2, 1, 20),
+    ] {
+        for (fuel, epochs) in [(false, false), (false, true), (true, false), (true, true)] {
+            let time = raw_engine_median(fuel, epochs, spec, format, runs(n));
+            report(
+                &format!("{name} raw engine, fuel {} epochs {}", on(fuel), on(epochs)),
+                time,
+            );
+        }
+    }
+    let binary = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/plotbox");
+    if binary.is_file() {
+        let spec_path = std::env::temp_dir().join("plotbox-bench-w1.json");
+        std::fs::write(&spec_path, &w1).expect("spec file");
+        let start_to_render = || {
+            let status = std::process::Command::new(&binary)
+                .args([
+                    "render",
+                    spec_path.to_str().unwrap_or_default(),
+                    "-o",
+                    "-",
+                    "--format",
+                    "svg",
+                ])
+                .stdout(std::process::Stdio::null())
+                .status()
+                .expect("plotbox runs");
+            assert!(status.success());
+        };
+        report(
+            "process start to first W1 SVG (warm compile cache)",
+            median(runs(20), start_to_render),
+        );
+    }
+}
+
+fn on(flag: bool) -> &'static str {
+    if flag {
+        "on "
+    } else {
+        "off"
+    }
+}

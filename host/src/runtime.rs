@@ -184,13 +184,22 @@ impl Runtime {
         format: Format,
         limits: &RenderLimits,
     ) -> (Result<Vec<u8>, RenderFailure>, RenderStats) {
-        let sandbox = Sandbox {
+        self.sandbox().render(spec, format, limits)
+    }
+
+    /// Instantiates the module in a fresh store and drops it, without rendering: a
+    /// readiness check, and the per-render fixed cost that benchmarks measure.
+    pub fn probe(&self) -> Result<(), RenderFailure> {
+        self.sandbox().probe(&RenderLimits::default())
+    }
+
+    fn sandbox(&self) -> Sandbox<'_> {
+        Sandbox {
             instance_pre: &self.instance_pre,
             exports: &self.exports,
             fuel_metering: self.fuel_metering,
             max_memory_bytes: self.max_memory_bytes,
-        };
-        sandbox.render(spec, format, limits)
+        }
     }
 
     /// Lowercase hex SHA-256 of the module this runtime runs.

@@ -121,12 +121,8 @@ enum Fault {
 }
 
 impl Sandbox<'_> {
-    pub fn render(
-        &self,
-        spec: &[u8],
-        format: Format,
-        limits: &RenderLimits,
-    ) -> (Result<Vec<u8>, RenderFailure>, RenderStats) {
+    /// A fresh store with the render's limits (memory cap, deadline, fuel budget).
+    fn store(&self, limits: &RenderLimits) -> (Store<RenderState>, Option<u64>) {
         let memory_cap = limits.memory_bytes.min(self.max_memory_bytes);
         let mut store = Store::new(
             self.instance_pre.module().engine(),
@@ -139,6 +135,30 @@ impl Sandbox<'_> {
             // Cannot fail: fuel metering is on in this engine.
             let _ = store.set_fuel(budget);
         }
+        (store, fuel_budget)
+    }
+
+    /// Instantiates the module and drops the instance.
+    pub fn probe(&self, limits: &RenderLimits) -> Result<(), RenderFailure> {
+        let (mut store, fuel_budget) = self.store(limits);
+        match self.instance_pre.instantiate(&mut store) {
+            Ok(_) => Ok(()),
+            Err(error) => Err(classify(
+                Fault::Wasm(error),
+                store.data(),
+                limits,
+                fuel_budget,
+            )),
+        }
+    }
+
+    pub fn render(
+        &self,
+        spec: &[u8],
+        format: Format,
+        limits: &RenderLimits,
+    ) -> (Result<Vec<u8>, RenderFailure>, RenderStats) {
+        let (mut store, fuel_budget) = self.store(limits);
         let outcome = self.call_guest(&mut store, spec, format);
         let stats = RenderStats {
             fuel_consumed: fuel_budget
@@ -345,7 +365,7 @@ fn classify(
 }
 
 fn mebibytes(bytes: usize) -> String {
-    if bytes % MIB == 0 {
+    if bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else {
         format!("{:.1} MiB", bytes as f64 / MIB as f64)

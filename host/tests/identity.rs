@@ -31,5 +31,10 @@ fn sandboxed_svg_equals_native_svg() {
             )),
         }
     }
-    assert!(differing.is_empty(), "{}", differing.join("\n"));
+    assert!(
+        differing.is_empty(),
+        "{}\n(the embedded module is www/pkg as of the last scripts/build-module.sh: \
+         after renderer changes, rebuild it)",
+        differing.join("\n")
+    );
 }

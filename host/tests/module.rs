@@ -180,10 +180,7 @@ fn eight_threads_give_the_bytes_of_sequential_renders() {
                 })
             })
             .collect();
-        threads
-            .into_iter()
-            .map(|t| t.join().unwrap().into_iter().map(|(i, r)| (i, r)).collect())
-            .collect()
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
     });
     for results in concurrent {
         for (i, result) in results {
