@@ -10,7 +10,10 @@
 //! Bounded: each cell runs for at most `PLOTBOX_BENCH_SECONDS` (default 3) seconds or
 //! `PLOTBOX_BENCH_REQUESTS` (default 20,000) requests, after a short warm-up. Every
 //! request carries a distinct title, so the server's result cache cannot stand in for
-//! rendering. The client runs on one thread, so the server keeps most of the machine.
+//! rendering; `PLOTBOX_BENCH_SAME_SPEC=1` sends one spec throughout instead, with the
+//! cache on, which measures the HTTP path alone. `PLOTBOX_BENCH_SERVER_ARGS` adds
+//! flags to `plotbox serve`. The client runs on one thread, so the server keeps most
+//! of the machine.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -40,12 +43,14 @@ fn main() {
         .map(|args| args.split_whitespace().map(str::to_owned).collect())
         .unwrap_or_default();
 
-    let server = Server::start(&extra_args);
+    let same_spec = std::env::var("PLOTBOX_BENCH_SAME_SPEC").is_ok_and(|v| v == "1");
+    let cache_mb = if same_spec { "8" } else { "0" };
+    let server = Server::start(cache_mb, &extra_args);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("client runtime");
-    let template = Template::w1();
+    let template = Template::w1(same_spec);
 
     println!("| workload | concurrency | requests | renders/s | p50 ms | p99 ms | errors |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
@@ -101,10 +106,11 @@ fn percentile(sorted: &[Duration], q: f64) -> f64 {
 struct Template {
     head: Bytes,
     tail: Bytes,
+    same_spec: bool,
 }
 
 impl Template {
-    fn w1() -> Self {
+    fn w1(same_spec: bool) -> Self {
         let path =
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http/w1_line.json");
         let text = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -115,11 +121,16 @@ impl Template {
         Template {
             head: Bytes::from(head.to_owned()),
             tail: Bytes::from(tail.to_owned()),
+            same_spec,
         }
     }
 
     fn body(&self, n: u64) -> Bytes {
-        let title = format!("W1 request {n}");
+        let title = if self.same_spec {
+            "W1".to_owned()
+        } else {
+            format!("W1 request {n}")
+        };
         let mut body = Vec::with_capacity(self.head.len() + title.len() + self.tail.len());
         body.extend_from_slice(&self.head);
         body.extend_from_slice(title.as_bytes());
@@ -214,14 +225,14 @@ struct Server {
 }
 
 impl Server {
-    fn start(extra_args: &[String]) -> Server {
+    fn start(cache_mb: &str, extra_args: &[String]) -> Server {
         let binary = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/plotbox");
         assert!(
             binary.is_file(),
             "build it first: cargo build --release -p plotbox-host"
         );
         let mut child = Command::new(&binary)
-            .args(["serve", "--addr", "127.0.0.1:0", "--cache-mb", "0"])
+            .args(["serve", "--addr", "127.0.0.1:0", "--cache-mb", cache_mb])
             .args(extra_args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
