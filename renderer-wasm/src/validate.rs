@@ -422,7 +422,7 @@ fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<
                 categories(&format!("{base}/x"), x, budget)?;
             }
             if let Some(w) = s.width {
-                if !(w > 0.0 && w <= 1.0) {
+                if w.is_nan() || w <= 0.0 || w > 1.0 {
                     return Err(RenderError::invalid(
                         format!("{base}/width"),
                         format!("width {w} is outside 0..1 (a fraction of the slot)"),
@@ -634,7 +634,7 @@ fn values(path: &str, values: &[Option<f64>], budget: &mut Budget<'_>) -> Result
     budget.points(path, values.len())?;
     for (i, v) in values.iter().enumerate() {
         if let Some(v) = v {
-            if !(v.abs() <= MAX_ABS_VALUE) {
+            if v.is_nan() || v.abs() > MAX_ABS_VALUE {
                 return Err(RenderError::invalid(
                     pointer_push(path, i),
                     format!("{v} is beyond the plottable range (±{MAX_ABS_VALUE:e})"),
