@@ -12,7 +12,7 @@ cd "$root"
 
 target=wasm32-unknown-unknown
 out_dir=www/pkg
-raw_wasm="target/$target/release/renderer_wasm.wasm"
+raw_wasm="target/$target/module/renderer_wasm.wasm"
 module="$out_dir/renderer_wasm_bg.wasm"
 
 log() { printf 'build-module: %s\n' "$*" >&2; }
@@ -34,7 +34,7 @@ if [ "$have" != "$want" ]; then
     cargo install wasm-bindgen-cli --version "$want"
 fi
 
-cargo build --quiet --release -p renderer-wasm --target "$target"
+cargo build --quiet --profile module -p renderer-wasm --target "$target"
 
 # Re-run wasm-bindgen only when its input changed, so that an unchanged build leaves
 # www/pkg (and with it the host's embedded module) untouched.
@@ -44,7 +44,7 @@ if [ ! -f "$module" ] || [ "$raw_wasm" -nt "$module" ]; then
     # without it; wasm-bindgen would then switch to its externref transform (which
     # needs wasmtime's `gc` feature) and fail for lack of the externref intrinsics.
     # Without the section wasm-bindgen detects the features from the module itself.
-    bindgen_input="target/$target/release/renderer_wasm.bindgen-input.wasm"
+    bindgen_input="target/$target/module/renderer_wasm.bindgen-input.wasm"
     python3 - "$raw_wasm" "$bindgen_input" <<'PY'
 import sys
 
