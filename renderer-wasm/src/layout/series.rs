@@ -807,7 +807,11 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
             // An explicit `alpha` is the fill's opacity, as in `fill_between(alpha=...)`
             // (already in `color`); without one, the fill is translucent so that the
             // grid and other series show through.
-            let fill = if s.alpha.is_some() { color } else { color.with_alpha(AREA_ALPHA) };
+            let fill = if s.alpha.is_some() {
+                color
+            } else {
+                color.with_alpha(AREA_ALPHA)
+            };
             // One polygon per run of points where x, y and y2 all exist.
             let mut run: Vec<(Point, Point)> = Vec::new();
             let flush = |run: &mut Vec<(Point, Point)>, scene: &mut Scene| {
