@@ -4,6 +4,8 @@
 //! - W1: a line of 1,000 points, 640×480, with title and axis labels;
 //! - W2: a scatter of 10,000 points, 800×600;
 //! - W3: a bar chart of 20 categories;
+//! - heavy: the contract's heavy scatter (100,000 points of size 3 at alpha 0.3 on
+//!   1600×1200), the spec that came closest to the sandbox's 2 s deadline;
 //!
 //! each as SVG and as PNG at scale 1. Run with
 //! `cargo bench -p renderer-wasm --bench render -- --warm-up-time 1 --measurement-time 3`.
@@ -49,6 +51,15 @@ fn w2_scatter() -> String {
     )
 }
 
+fn heavy_scatter() -> String {
+    let x = numbers((0..100_000).map(noise));
+    let y = numbers((0..100_000).map(|i| noise(i + 100_000)));
+    format!(
+        r#"{{"width": 1600, "height": 1200, "title": "Heavy",
+            "series": [{{"type": "scatter", "x": {x}, "y": {y}, "size": 3, "alpha": 0.3}}]}}"#
+    )
+}
+
 fn w3_bars() -> String {
     let categories: Vec<String> = (0..20).map(|i| format!("\"c{i}\"")).collect();
     let y = numbers((0..20).map(|i| 10.0 + 90.0 * noise(i)));
@@ -64,6 +75,7 @@ fn workloads(c: &mut Criterion) {
         ("W1 line 1k", w1_line()),
         ("W2 scatter 10k", w2_scatter()),
         ("W3 bar 20", w3_bars()),
+        ("heavy scatter 100k", heavy_scatter()),
     ];
     let mut group = c.benchmark_group("render");
     for (name, spec) in &cases {

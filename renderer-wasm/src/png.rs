@@ -20,6 +20,9 @@ use tiny_skia::{
 };
 
 use crate::error::{ErrorKind, RenderError};
+use sprite::Sprites;
+
+mod sprite;
 use crate::scene::{Color, Point, Rect, Scene, Shape, Stroke, Text};
 use crate::text;
 
@@ -38,6 +41,20 @@ pub fn encode(scene: &Scene, scale: f64) -> Result<Vec<u8>, RenderError> {
 /// Rasterizes a scene at `scale` into premultiplied RGBA pixels of
 /// `round(width × scale) × round(height × scale)`.
 pub fn rasterize(scene: &Scene, scale: f64) -> Result<Pixmap, RenderError> {
+    rasterize_with(scene, scale, Markers::Sprites)
+}
+
+/// How small repeated shapes (markers) are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Markers {
+    /// From cached sprites (see [`sprite`]).
+    Sprites,
+    /// Each one filled and stroked by tiny-skia: the reference the sprites must match.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Direct,
+}
+
+fn rasterize_with(scene: &Scene, scale: f64, markers: Markers) -> Result<Pixmap, RenderError> {
     let size = device_size(scene, scale)?;
     let mut raster = Raster {
         pixmap: new_pixmap(size)?,
@@ -46,6 +63,7 @@ pub fn rasterize(scene: &Scene, scale: f64) -> Result<Pixmap, RenderError> {
         transform: Transform::from_scale(scale as f32, scale as f32),
         masks: Vec::new(),
         glyphs: HashMap::new(),
+        sprites: (markers == Markers::Sprites).then(|| Sprites::new(scale)),
     };
     if let Some(background) = scene.background {
         raster.pixmap.fill(skia_color(background));
@@ -118,6 +136,8 @@ struct Raster {
     masks: Vec<(Rect, Mask)>,
     /// Glyph outlines in font units, built on first use; `None` for blank glyphs.
     glyphs: HashMap<u16, Option<Path>>,
+    /// `None` draws every shape directly.
+    sprites: Option<Sprites>,
 }
 
 impl Raster {
@@ -145,6 +165,11 @@ impl Raster {
         let mask = mask_index
             .and_then(|index| self.masks.get(index))
             .map(|(_, mask)| mask);
+        if let Some(sprites) = &mut self.sprites {
+            if sprites.draw(&mut self.pixmap, shape, mask) {
+                return;
+            }
+        }
         match shape {
             Shape::Rect { rect, fill } => {
                 // Scaled by hand: fill_rect takes its fast path only with an identity
