@@ -300,10 +300,55 @@ fn render(style: &Style, phase: (u8, u8), scale: f64) -> Option<Sprite> {
         transform,
         None,
     );
-    Some(Sprite {
+    Some(crop(Sprite {
         pixmap,
         offset: (left, top),
-    })
+    }))
+}
+
+/// The sprite cut to its painted pixels: the spare anti-aliasing margin is mostly
+/// transparent, and a 3 px marker's sprite would otherwise be half margin.
+fn crop(sprite: Sprite) -> Sprite {
+    let width = sprite.pixmap.width() as usize;
+    let painted = sprite
+        .pixmap
+        .data()
+        .chunks_exact(4)
+        .enumerate()
+        .filter(|(_, pixel)| pixel[3] != 0)
+        .map(|(index, _)| (index % width, index / width));
+    let Some((min_x, min_y, max_x, max_y)) = painted.fold(None, |bounds, (x, y)| {
+        let (min_x, min_y, max_x, max_y) = bounds.unwrap_or((x, y, x, y));
+        Some((min_x.min(x), min_y.min(y), max_x.max(x), max_y.max(y)))
+    }) else {
+        return sprite;
+    };
+    let Some(pixmap) = tiny_skia::IntRect::from_ltrb(
+        min_x as i32,
+        min_y as i32,
+        max_x as i32 + 1,
+        max_y as i32 + 1,
+    )
+    .and_then(|rect| sprite.pixmap.clone_rect(rect)) else {
+        return sprite;
+    };
+    Sprite {
+        pixmap,
+        offset: (
+            sprite.offset.0 + min_x as i64,
+            sprite.offset.1 + min_y as i64,
+        ),
+    }
+}
+
+/// Source-over of premultiplied `source` onto the RGBA8 bytes of `target`. No
+/// channel can carry into the next, as a premultiplied channel never exceeds its alpha.
+fn blend(source: u32, target: &mut [u8]) {
+    let alpha = source >> 24;
+    if alpha != 0 {
+        let blended = source + scale_pixel(pixel(target), 255 - alpha);
+        target.copy_from_slice(&blended.to_le_bytes());
+    }
 }
 
 /// An RGBA8 pixel as one word, red in the low byte.
@@ -352,23 +397,24 @@ fn composite(canvas: &mut Pixmap, sprite: &Pixmap, at: (i64, i64), mask: Option<
             let start = (y * canvas_width + x0) as usize;
             &data[start..start + count]
         });
-        for (index, (source, target)) in source_pixels
-            .chunks_exact(4)
-            .zip(target_pixels.chunks_exact_mut(4))
-            .enumerate()
-        {
-            let mut source = pixel(source);
-            if let Some(mask_row) = mask_row {
-                source = scale_pixel(source, u32::from(mask_row[index]));
+        match mask_row {
+            None => {
+                for (source, target) in source_pixels
+                    .chunks_exact(4)
+                    .zip(target_pixels.chunks_exact_mut(4))
+                {
+                    blend(pixel(source), target);
+                }
             }
-            let alpha = source >> 24;
-            if alpha == 0 {
-                continue;
+            Some(mask_row) => {
+                for ((source, target), coverage) in source_pixels
+                    .chunks_exact(4)
+                    .zip(target_pixels.chunks_exact_mut(4))
+                    .zip(mask_row)
+                {
+                    blend(scale_pixel(pixel(source), u32::from(*coverage)), target);
+                }
             }
-            // Source-over on premultiplied bytes; no channel can carry into the next,
-            // as a premultiplied channel never exceeds its alpha.
-            let blended = source + scale_pixel(pixel(target), 255 - alpha);
-            target.copy_from_slice(&blended.to_le_bytes());
         }
     }
 }
@@ -376,7 +422,7 @@ fn composite(canvas: &mut Pixmap, sprite: &Pixmap, at: (i64, i64), mask: Option<
 #[cfg(test)]
 mod tests {
     use super::super::{rasterize_with, Markers};
-    use super::PHASES;
+    use super::{scale_pixel, PHASES};
     use crate::scene::{Color, Point, Rect, Scene, Shape, Stroke};
 
     /// Markers of every kind at odd sub-pixel positions, some crossing their clip
@@ -472,6 +518,24 @@ mod tests {
             .unwrap_or(0);
         let total: u64 = pairs.map(|(a, b)| u64::from(a.abs_diff(*b))).sum();
         (max, total as f64 / a.data().len() as f64)
+    }
+
+    #[test]
+    fn packed_scaling_is_tiny_skias_per_channel_rounding() {
+        for value in 0..=255u32 {
+            for factor in 0..=255u32 {
+                let expected = (value * factor + 255) >> 8;
+                let packed = value | (255 - value) << 8 | value << 16 | 255 << 24;
+                let scaled = scale_pixel(packed, factor).to_le_bytes();
+                let want = [
+                    expected,
+                    ((255 - value) * factor + 255) >> 8,
+                    expected,
+                    (255 * factor + 255) >> 8,
+                ];
+                assert_eq!(scaled.map(u32::from), want, "{value} × {factor}");
+            }
+        }
     }
 
     /// Sprites snap each marker by at most half a phase. tiny-skia's own coverage
