@@ -10,7 +10,9 @@
 //! runs 2–4× slower than native): rectangles go through tiny-skia's `fill_rect` fast
 //! path with the scale applied by hand, glyph paths are built once per render, and a
 //! clip mask is built once per distinct rectangle and used only for shapes that reach
-//! outside it.
+//! outside it. Markers (small circles, polygons and segments) are rasterized once per
+//! style and sub-pixel phase and then copied ([`sprite`]): 100,000 of them went from
+//! half a second to a few tens of ms natively.
 
 use std::collections::HashMap;
 
