@@ -11,7 +11,7 @@
 //! path with the scale applied by hand, glyph paths are built once per render, and a
 //! clip mask is built once per distinct rectangle and used only for shapes that reach
 //! outside it. Markers (small circles, polygons and segments) are rasterized once per
-//! style and sub-pixel phase and then copied ([`sprite`]): 100,000 of them went from
+//! style and sub-pixel phase and then copied (see `png/sprite.rs`): 100,000 of them went from
 //! half a second to a few tens of ms natively.
 
 use std::collections::HashMap;
