@@ -17,22 +17,48 @@ use crate::spec::*;
 const INNER_PATH_MARK: char = '\u{1}';
 
 /// Parses a spec document. Errors are `invalid_spec` with the path of the fault.
+///
+/// Tracking the path costs more than parsing itself (a segment pushed per array
+/// element), so valid specs take a fast path without it; only a spec that fails is
+/// parsed a second time, with tracking, to find where.
 pub fn parse_figure(bytes: &[u8]) -> Result<Figure, RenderError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+    let value = parse_json(bytes)?;
+    require_objects(&value)?;
+    Figure::deserialize(value).map_err(|first| locate_error(bytes, &first.to_string()))
+}
+
+fn parse_json(bytes: &[u8]) -> Result<Value, RenderError> {
+    serde_json::from_slice(bytes).map_err(|e| {
         let what = if e.is_eof() {
             "the JSON ends early"
         } else {
             "not valid JSON"
         };
         RenderError::invalid("", format!("{what}: {e}"))
-    })?;
-    require_objects(&value)?;
-    serde_path_to_error::deserialize::<_, Figure>(&value).map_err(|e| {
-        let outer = pointer_from_path(e.path());
-        let message = e.inner().to_string();
-        let (path, message) = split_inner_path(&outer, &message);
-        RenderError::invalid(path, message)
     })
+}
+
+/// The slow path of [`parse_figure`]: finds the path of an error already seen.
+fn locate_error(bytes: &[u8], first_message: &str) -> RenderError {
+    let tracked = parse_json(bytes).and_then(|value| {
+        match serde_path_to_error::deserialize::<_, Figure>(&value) {
+            Ok(_) => Ok(None),
+            Err(e) => Ok(Some((pointer_from_path(e.path()), e.inner().to_string()))),
+        }
+    });
+    match tracked {
+        Ok(Some((outer, message))) => {
+            let (path, message) = split_inner_path(&outer, &message);
+            RenderError::invalid(path, message)
+        }
+        // Both passes run the same code on the same bytes, so this is unreachable in
+        // practice; the first message still says what is wrong.
+        Ok(None) => {
+            let (path, message) = split_inner_path("", first_message);
+            RenderError::invalid(path, message)
+        }
+        Err(e) => e,
+    }
 }
 
 /// serde accepts a JSON array where a struct is expected (fields by position); the spec
@@ -128,10 +154,13 @@ impl<'de> Deserialize<'de> for Series {
             }
         };
         let body = Value::Object(map);
+        // Untracked first (see `parse_figure`); tracked only to locate an error.
         fn typed<'a, T: Deserialize<'a>, E: de::Error>(body: &'a Value) -> Result<T, E> {
-            serde_path_to_error::deserialize::<_, T>(body).map_err(|e| {
-                let inner = pointer_from_path(e.path());
-                inner_error(&inner, e.inner().to_string())
+            T::deserialize(body).or_else(|_| {
+                serde_path_to_error::deserialize::<_, T>(body).map_err(|e| {
+                    let inner = pointer_from_path(e.path());
+                    inner_error(&inner, e.inner().to_string())
+                })
             })
         }
         Ok(match kind.as_str() {
