@@ -197,3 +197,31 @@ fn eight_threads_give_the_bytes_of_sequential_renders() {
         }
     }
 }
+
+/// The sandbox's promise "an untrusted spec can do nothing but draw" rests on the
+/// module importing nothing but wasm-bindgen's browser glue (which the host defines as
+/// traps): no WASI, no clock, no file or network access.
+#[test]
+fn module_imports_only_browser_glue() {
+    let engine = wasmtime::Engine::default();
+    let module = wasmtime::Module::from_binary(&engine, plotbox_host::runtime::EMBEDDED_MODULE)
+        .expect("the embedded module compiles");
+    let imports: Vec<(String, String)> = module
+        .imports()
+        .map(|i| (i.module().to_string(), i.name().to_string()))
+        .collect();
+    for (module_name, name) in &imports {
+        assert!(
+            module_name == "./renderer_wasm_bg.js"
+                && (name.starts_with("__wbg") || name.starts_with("__wbindgen")),
+            "unexpected import {module_name}::{name}"
+        );
+    }
+    let exports: Vec<&str> = module.exports().map(|e| e.name()).collect();
+    for raw in ["alloc", "dealloc", "render", "memory"] {
+        assert!(
+            exports.contains(&raw),
+            "raw export {raw} missing: {exports:?}"
+        );
+    }
+}
