@@ -531,7 +531,14 @@ async fn svg_and_png_renders_are_valid_and_get_equals_post() {
 
 #[tokio::test]
 async fn every_error_kind_has_its_status_and_json() {
-    let server = Server::start(&["--max-body", "100000", "--memory-mb", "16"]);
+    let server = Server::start(&[
+        "--max-body",
+        "100000",
+        "--memory-mb",
+        "16",
+        "--timeout-ms",
+        "60000",
+    ]);
     let render = server.url("/render?format=svg");
 
     let not_json = post(&render, "{\"series\": [").await;
