@@ -40,11 +40,10 @@ fn parse_json(bytes: &[u8]) -> Result<Value, RenderError> {
 
 /// The slow path of [`parse_figure`]: finds the path of an error already seen.
 fn locate_error(bytes: &[u8], first_message: &str) -> RenderError {
-    let tracked = parse_json(bytes).and_then(|value| {
-        match serde_path_to_error::deserialize::<_, Figure>(&value) {
-            Ok(_) => Ok(None),
-            Err(e) => Ok(Some((pointer_from_path(e.path()), e.inner().to_string()))),
-        }
+    let tracked = parse_json(bytes).map(|value| {
+        serde_path_to_error::deserialize::<_, Figure>(&value)
+            .err()
+            .map(|e| (pointer_from_path(e.path()), e.inner().to_string()))
     });
     match tracked {
         Ok(Some((outer, message))) => {
