@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Incoming};
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -200,24 +200,57 @@ async fn render_post(state: &AppState, request: Request<Incoming>) -> Reply {
     };
     let declared = header_str(request.headers(), header::CONTENT_LENGTH)
         .and_then(|length| length.trim().parse::<u64>().ok());
+    let mut body = request.into_body();
     if declared.is_some_and(|length| length > state.max_body) {
+        discard_in_background(body);
         return body_too_large(state.max_body);
     }
     // Counting while reading catches chunked bodies and lying Content-Lengths.
     let limit = usize::try_from(state.max_body).unwrap_or(usize::MAX);
-    let spec = match Limited::new(request.into_body(), limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(err) if err.is::<http_body_util::LengthLimitError>() => {
-            return body_too_large(state.max_body)
+    let mut spec = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+    while let Some(frame) = body.frame().await {
+        match frame {
+            Ok(frame) => {
+                if let Some(data) = frame.data_ref() {
+                    if spec.len() + data.len() > limit {
+                        discard_in_background(body);
+                        return body_too_large(state.max_body);
+                    }
+                    spec.extend_from_slice(data);
+                }
+            }
+            Err(err) => {
+                return render_error_reply(&RenderFailure::new(
+                    ErrorKind::InvalidSpec,
+                    format!("could not read the request body: {err}"),
+                ))
+            }
         }
-        Err(err) => {
-            return render_error_reply(&RenderFailure::new(
-                ErrorKind::InvalidSpec,
-                format!("could not read the request body: {err}"),
-            ))
-        }
-    };
+    }
+    let spec = Bytes::from(spec);
     render(state, spec, format, false, None).await
+}
+
+/// Most of a refused body read and dropped after the 413, and for how long.
+const LINGER_BYTES: u64 = 64 << 20;
+const LINGER_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Reads and drops what is left of a refused body, so that a client still sending it
+/// reads the 413 instead of a broken pipe (the "lingering close" of nginx and Apache).
+/// Nothing is kept, and the bounds stop a client from holding the task.
+fn discard_in_background(mut body: Incoming) {
+    tokio::spawn(async move {
+        let drain = async {
+            let mut seen = 0u64;
+            while let Some(Ok(frame)) = body.frame().await {
+                seen += frame.data_ref().map_or(0, |data| data.len() as u64);
+                if seen > LINGER_BYTES {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(LINGER_TIME, drain).await;
+    });
 }
 
 /// Renders through the cache and the worker pool. GET responses are cacheable and
