@@ -123,6 +123,16 @@ pub enum Shape {
     Text(Text),
 }
 
+impl Shape {
+    /// A filled axis-aligned rectangle from its top-left corner and size.
+    pub fn fill_rect(x: f64, y: f64, w: f64, h: f64, fill: Color) -> Shape {
+        Shape::Rect {
+            rect: Rect { x, y, w, h },
+            fill,
+        }
+    }
+}
+
 /// A primitive and the rectangle it is clipped to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {

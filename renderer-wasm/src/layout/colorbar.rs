@@ -124,15 +124,7 @@ pub fn draw(scene: &mut Scene, spec: &ColorbarSpec, plot: Rect, ticks: &[Tick], 
         let row = snap_line(y, strip.y, strip.bottom());
         scene.push(
             None,
-            Shape::Rect {
-                rect: Rect {
-                    x: strip.right(),
-                    y: row,
-                    w: tick_length,
-                    h: 1.0,
-                },
-                fill: fg,
-            },
+            Shape::fill_rect(strip.right(), row, tick_length, 1.0, fg),
         );
         scene.push(
             None,

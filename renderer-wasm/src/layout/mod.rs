@@ -312,15 +312,7 @@ impl<'a> Panel<'a> {
                 let col = snap_line(x, plot.x, plot.right());
                 scene.push(
                     None,
-                    Shape::Rect {
-                        rect: Rect {
-                            x: col,
-                            y: plot.y,
-                            w: 1.0,
-                            h: plot.h,
-                        },
-                        fill: palette.grid,
-                    },
+                    Shape::fill_rect(col, plot.y, 1.0, plot.h, palette.grid),
                 );
             }
         }
@@ -329,15 +321,7 @@ impl<'a> Panel<'a> {
                 let row = snap_line(y, plot.y, plot.bottom());
                 scene.push(
                     None,
-                    Shape::Rect {
-                        rect: Rect {
-                            x: plot.x,
-                            y: row,
-                            w: plot.w,
-                            h: 1.0,
-                        },
-                        fill: palette.grid,
-                    },
+                    Shape::fill_rect(plot.x, row, plot.w, 1.0, palette.grid),
                 );
             }
         }
@@ -393,15 +377,7 @@ impl<'a> Panel<'a> {
             let col = snap_line(x, plot.x, plot.right());
             scene.push(
                 None,
-                Shape::Rect {
-                    rect: Rect {
-                        x: col,
-                        y: plot.bottom(),
-                        w: 1.0,
-                        h: tick_length,
-                    },
-                    fill: fg,
-                },
+                Shape::fill_rect(col, plot.bottom(), 1.0, tick_length, fg),
             );
             scene.push(
                 None,
@@ -412,15 +388,7 @@ impl<'a> Panel<'a> {
             let row = snap_line(y, plot.y, plot.bottom());
             scene.push(
                 None,
-                Shape::Rect {
-                    rect: Rect {
-                        x: plot.x - tick_length,
-                        y: row,
-                        w: tick_length,
-                        h: 1.0,
-                    },
-                    fill: fg,
-                },
+                Shape::fill_rect(plot.x - tick_length, row, tick_length, 1.0, fg),
             );
             scene.push(
                 None,
