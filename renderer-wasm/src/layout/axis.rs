@@ -148,16 +148,18 @@ fn linear_auto(extent: &Extent) -> (f64, f64) {
     } else {
         f64::MAX * DATA_MARGIN
     };
-    let stop_low = extent
-        .sticky
-        .iter()
-        .copied()
+    let (lo, hi) = widen(lo, hi, margin, extent.sticky.iter().copied());
+    (lo, hi)
+}
+
+/// Widens `lo..hi` by `margin` on each side, except that a side stops at a sticky
+/// edge (a bar's or histogram's baseline) the margin would cross, as in matplotlib.
+fn widen(lo: f64, hi: f64, margin: f64, sticky: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
+    let stop_low = sticky
+        .clone()
         .filter(|&s| s <= lo && s > lo - margin)
         .fold(f64::NEG_INFINITY, f64::max);
-    let stop_high = extent
-        .sticky
-        .iter()
-        .copied()
+    let stop_high = sticky
         .filter(|&s| s >= hi && s < hi + margin)
         .fold(f64::INFINITY, f64::min);
     let lo = if stop_low.is_finite() {
@@ -181,29 +183,12 @@ fn log_auto(extent: &Extent) -> (f64, f64) {
         hi += 1.0;
     }
     let margin = (hi - lo) * DATA_MARGIN;
-    let sticky_log = |s: f64| libm::log10(s);
-    let stop_low = extent
-        .sticky
-        .iter()
-        .map(|&s| sticky_log(s))
-        .filter(|&s| s <= lo && s > lo - margin)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let stop_high = extent
-        .sticky
-        .iter()
-        .map(|&s| sticky_log(s))
-        .filter(|&s| s >= hi && s < hi + margin)
-        .fold(f64::INFINITY, f64::min);
-    let lo = if stop_low.is_finite() {
-        stop_low
-    } else {
-        lo - margin
-    };
-    let hi = if stop_high.is_finite() {
-        stop_high
-    } else {
-        hi + margin
-    };
+    let (lo, hi) = widen(
+        lo,
+        hi,
+        margin,
+        extent.sticky.iter().map(|&s| libm::log10(s)),
+    );
     (libm::pow(10.0, lo), libm::pow(10.0, hi))
 }
 

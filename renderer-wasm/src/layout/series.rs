@@ -1056,15 +1056,7 @@ fn draw_heatmap(
             if let Some((left, right, fill)) = run {
                 scene.push(
                     Some(plot),
-                    Shape::Rect {
-                        rect: Rect {
-                            x: left,
-                            y: top,
-                            w: right - left,
-                            h: bottom - top,
-                        },
-                        fill,
-                    },
+                    Shape::fill_rect(left, top, right - left, bottom - top, fill),
                 );
             }
         };
@@ -1115,15 +1107,7 @@ fn push_data_rect(scene: &mut Scene, canvas: &Canvas, r: &DataRect, fill: Color,
     if right - left > 0.0 && bottom - top > 0.0 {
         scene.push(
             Some(plot),
-            Shape::Rect {
-                rect: Rect {
-                    x: left,
-                    y: top,
-                    w: right - left,
-                    h: bottom - top,
-                },
-                fill,
-            },
+            Shape::fill_rect(left, top, right - left, bottom - top, fill),
         );
     }
 }
