@@ -29,6 +29,9 @@ import matplotlib as mpl  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import spec_to_mpl  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 ORACLE_DIR = ROOT / "renderer-wasm" / "tests" / "oracle"
 GOLDEN_DIR = ROOT / "renderer-wasm" / "tests" / "golden"
@@ -294,12 +297,78 @@ def cmd_table(_args):
     print(f"wrote {len(results)} cases to {ORACLE_DIR / 'ticks.json'}")
 
 
+# --------------------------------------------------------------------------- goldens
+
+def spec_files():
+    """(case name, spec path): every golden case, then every docs example."""
+    out = [(d.name, d / "spec.json") for d in sorted(GOLDEN_DIR.iterdir()) if (d / "spec.json").is_file()]
+    out += [(f"example:{p.stem}", p) for p in sorted(EXAMPLES_DIR.glob("*.json"))]
+    return out
+
+
+def box_px(bbox, fig_height):
+    """A display bbox as [left, top, right, bottom], origin at the figure's top left."""
+    return [float(bbox.x0), float(fig_height - bbox.y1), float(bbox.x1), float(fig_height - bbox.y0)]
+
+
+def axis_record(axis, scale):
+    record = {"scale": scale, "view": [float(v) for v in axis.get_view_interval()]}
+    record.update(axis_ticks(axis, scale))
+    record["tick_space"] = int(axis.get_tick_space())
+    return record
+
+
+def golden_case(spec):
+    """The laid-out figure of one spec: figure size, and per axes its box and ticks."""
+    with spec_to_mpl.spec_style(spec):
+        fig, cells = spec_to_mpl.build_figure(spec)
+        fig.canvas.draw()
+        width, height = fig.canvas.get_width_height()
+        axes = []
+        for i, ax in enumerate(cells):
+            # get_view_interval is sorted; the limits keep an inversion (heatmap y).
+            entry = {"box_px": box_px(ax.get_window_extent(), height)}
+            for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+                entry[name] = axis_record(axis, axis.get_scale())
+                entry[name]["view"] = [float(v) for v in getattr(ax, f"get_{name}lim")()]
+            legend = ax.get_legend()
+            if legend is not None:
+                entry["legend_px"] = box_px(legend.get_window_extent(), height)
+            colorbar = fig.plotbox_colorbars.get(i)
+            if colorbar is not None:
+                entry["colorbar"] = {
+                    "box_px": box_px(colorbar.ax.get_window_extent(), height),
+                    "y": axis_record(colorbar.ax.yaxis, colorbar.ax.yaxis.get_scale()),
+                }
+            axes.append(entry)
+        return {"figure_px": [width, height], "axes": axes}
+
+
+def cmd_goldens(_args):
+    cases = {}
+    for name, path in spec_files():
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            cases[name] = golden_case(spec)
+        except spec_to_mpl.Unsupported as why:
+            cases[name] = {"skipped": str(why)}
+            print(f"{name}: skipped: {why}", file=sys.stderr)
+    header = {"matplotlib": mpl.__version__, "generated_by": "tools/mpl-oracle/oracle.py goldens"}
+    path = ORACLE_DIR / "goldens.json"
+    head = json.dumps(header, ensure_ascii=False)[:-1]
+    body = ",\n".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in cases.items())
+    path.write_text(f'{head}, "cases": {{\n{body}\n}}}}\n', encoding="utf-8")
+    skipped = sum(1 for v in cases.values() if "skipped" in v)
+    print(f"wrote {len(cases)} cases ({skipped} skipped) to {path}")
+
+
 # --------------------------------------------------------------------------- main
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("table", help="write renderer-wasm/tests/oracle/ticks.json").set_defaults(func=cmd_table)
+    sub.add_parser("goldens", help="write renderer-wasm/tests/oracle/goldens.json").set_defaults(func=cmd_goldens)
     args = parser.parse_args(argv)
     return args.func(args)
 
