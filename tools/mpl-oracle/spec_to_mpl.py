@@ -44,9 +44,6 @@ DEFAULT_DPI = 100.0
 # SPEC.md 1.1 changes that to matplotlib's "best". The oracle follows the code.
 DEFAULT_LEGEND = "upper right"
 
-# plotbox's area fill opacity when the series gives no `alpha` (renderer-wasm
-# layout: AREA_ALPHA); the edge line is drawn at full opacity.
-AREA_ALPHA = 0.35
 BAR_WIDTH = 0.8
 
 LINESTYLES = {"solid": "-", "dashed": "--", "dotted": ":", "dashdot": "-."}
@@ -116,9 +113,6 @@ def build_figure(spec):
     Returns (fig, cells): cells[i] is the matplotlib Axes of spec axes i, and
     fig.plotbox_colorbars maps an axes index to its colorbar (if any).
     """
-    for key in ("y2",):
-        if any(key in a for a in spec_axes(spec)):
-            raise Unsupported(f"axes field {key!r} (revision 1.1) is not translated")
     (w, h), dpi = figure_size_px(spec)
     axes_specs = spec_axes(spec)
     fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi, layout="constrained")
@@ -226,6 +220,8 @@ def series_colors(series_list):
 
 def draw_axes(fig, ax, spec):
     """Draws one spec axes; returns its colorbar, if any."""
+    if "y2" in spec:
+        raise Unsupported("axes field 'y2' (revision 1.1) is not translated")
     series_list = spec["series"]
     for s in series_list:
         if s.get("type") not in SERIES_TYPES:
@@ -374,16 +370,17 @@ def draw_series(fig, ax, s, color):
     elif kind == "area":
         x, y = xy(s)
         y2 = numbers(s["y2"]) if "y2" in s else 0.0
-        # plotbox: a translucent fill (AREA_ALPHA, or the series alpha) and a
-        # full-color edge line along y with the line style fields.
-        fill = {"color": color, "alpha": s.get("alpha", AREA_ALPHA), "linewidth": 0}
-        if "label" in s:
-            fill["label"] = s["label"]
-        ax.fill_between(x, y, y2, **fill)
-        edge = {"color": color}
-        if "alpha" in s:
-            edge["alpha"] = s["alpha"]
-        ax.plot(x, y, **line_style(s), **edge)
+        # matplotlib's fill_between: an opaque fill (the series alpha, if any) and no
+        # edge. plotbox adds a line along y only when `linewidth` is given, and
+        # markers when `marker` is; fill_between's own edge would outline the whole
+        # polygon, so the line is a separate plot().
+        ax.fill_between(x, y, y2, linewidth=0, **common)
+        style = line_style(s)
+        if "linewidth" in s or "marker" in style:
+            if "linewidth" not in s:
+                style["linestyle"] = "None"
+            edge = {k: v for k, v in common.items() if k != "label"}
+            ax.plot(x, y, **style, **edge)
     elif kind == "errorbar":
         x, y = xy(s)
         kw = dict(common)
