@@ -62,7 +62,7 @@ pub fn render_with_limits(
         Format::Png { scale } => scale,
     };
     let valid = validate::validate(figure, scale, limits)?;
-    let scene = layout::build_scene(&valid)?;
+    let scene = layout::build_scene(&valid);
     match format {
         Format::Svg => Ok(svg::encode(&scene).into_bytes()),
         Format::Png { scale } => png::encode(&scene, scale),

@@ -228,32 +228,32 @@ impl Raster {
     }
 
     fn text(&mut self, text: &Text, mask_index: Option<usize>) {
-        let shaped = text::shape(&text.text, text.size);
-        let (dx, dy) = text::run_origin(shaped.width, text.size, text.anchor, text.baseline);
-        // The same composition as the SVG group: translate to the anchor, rotate
-        // (counter-clockwise in the scene, so negative on a y-down canvas), move to the
-        // run origin, then font units with y up.
-        let run = self
-            .transform
-            .pre_translate(text.at.x as f32, text.at.y as f32)
-            .pre_rotate(-text.rotation as f32)
-            .pre_translate(dx as f32, dy as f32);
-        let font_scale = shaped.scale as f32;
         let paint = paint(text.color);
         let mask = mask_index
             .and_then(|index| self.masks.get(index))
             .map(|(_, mask)| mask);
-        for glyph in &shaped.glyphs {
-            let path = self
-                .glyphs
-                .entry(glyph.id.0)
-                .or_insert_with(|| glyph_path(glyph.id));
-            if let Some(path) = path {
-                let transform = run
-                    .pre_translate(glyph.x as f32, 0.0)
-                    .pre_scale(font_scale, -font_scale);
-                self.pixmap
-                    .fill_path(path, &paint, FillRule::Winding, transform, mask);
+        for run in text::runs(text) {
+            // The same composition as the SVG group: translate to the anchor, rotate
+            // (counter-clockwise in the scene, so negative on a y-down canvas), move to
+            // the run origin, then font units with y up.
+            let origin = self
+                .transform
+                .pre_translate(text.at.x as f32, text.at.y as f32)
+                .pre_rotate(-text.rotation as f32)
+                .pre_translate(run.dx as f32, run.dy as f32);
+            let font_scale = run.shaped.scale as f32;
+            for glyph in &run.shaped.glyphs {
+                let path = self
+                    .glyphs
+                    .entry(glyph.id.0)
+                    .or_insert_with(|| glyph_path(glyph.id));
+                if let Some(path) = path {
+                    let transform = origin
+                        .pre_translate(glyph.x as f32, 0.0)
+                        .pre_scale(font_scale, -font_scale);
+                    self.pixmap
+                        .fill_path(path, &paint, FillRule::Winding, transform, mask);
+                }
             }
         }
     }

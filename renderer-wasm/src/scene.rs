@@ -87,6 +87,9 @@ pub struct Text {
     /// The anchor point.
     pub at: Point,
     pub text: String,
+    /// Text raised and smaller after `text`: the exponent of a `10^3` tick label
+    /// (matplotlib's mathtext superscript).
+    pub superscript: Option<String>,
     /// Font size in px.
     pub size: f64,
     pub color: Color,

@@ -24,6 +24,17 @@ pub struct Figure {
     /// Height in CSS pixels. Default 480.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u64>,
+    /// Size in inches, `[width, height]`, instead of `width`/`height` (matplotlib's
+    /// `figsize`); the canvas is `figsize × dpi` pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figsize: Option<[f64; 2]>,
+    /// Pixels per inch: a point (1/72 in) of text or line is `dpi / 72` pixels, as in
+    /// matplotlib. Default 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpi: Option<f64>,
+    /// The default font of every text. Default DejaVu Sans, 10 pt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font: Option<Font>,
     /// Figure title, above all axes (matplotlib's suptitle).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -59,6 +70,20 @@ pub enum Theme {
     #[default]
     Light,
     Dark,
+}
+
+/// The figure's default font (matplotlib's `font.family` and `font.size`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Font {
+    /// Font family. Only the embedded `DejaVu Sans` (also `sans-serif`) exists unless the
+    /// operator configures more fonts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// Size in points of tick labels, axis labels, legend and text; titles are 1.2×
+    /// (matplotlib's `large`). Default 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<f64>,
 }
 
 /// The subplot grid, as in matplotlib's `plt.subplots(rows, cols)`.
@@ -252,14 +277,14 @@ series_struct! {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub x: Option<Values>,
         pub y: Values,
-        /// Line width in px (default 1.5, as matplotlib).
+        /// Line width in points (default 1.5, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub linewidth: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub linestyle: Option<DashStyle>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub marker: Option<Marker>,
-        /// Marker diameter in px (default 6).
+        /// Marker diameter in points (default 6, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub markersize: Option<f64>,
     }
@@ -272,13 +297,13 @@ series_struct! {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub x: Option<Values>,
         pub y: Values,
-        /// Per-point marker diameters in px.
+        /// Per-point marker diameters in points.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sizes: Option<Values>,
         /// Per-point colors.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub colors: Option<Vec<String>>,
-        /// Marker diameter in px (default 6).
+        /// Marker diameter in points (default 6, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub size: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -349,14 +374,14 @@ series_struct! {
         /// Lower boundary; default 0.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub y2: Option<Values>,
-        /// Line width in px (default 1.5, as matplotlib).
+        /// Line width in points (default 1.5, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub linewidth: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub linestyle: Option<DashStyle>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub marker: Option<Marker>,
-        /// Marker diameter in px (default 6).
+        /// Marker diameter in points (default 6, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub markersize: Option<f64>,
     }
@@ -381,14 +406,14 @@ series_struct! {
         /// Where the step happens (default `pre`, as matplotlib).
         #[serde(default, rename = "where", skip_serializing_if = "Option::is_none")]
         pub step_where: Option<StepWhere>,
-        /// Line width in px (default 1.5, as matplotlib).
+        /// Line width in points (default 1.5, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub linewidth: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub linestyle: Option<DashStyle>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub marker: Option<Marker>,
-        /// Marker diameter in px (default 6).
+        /// Marker diameter in points (default 6, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub markersize: Option<f64>,
     }
@@ -413,17 +438,17 @@ series_struct! {
         pub yerr: Option<ErrorAmount>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub xerr: Option<ErrorAmount>,
-        /// Cap length in px (default 3).
+        /// Cap length in points (default 0: no caps, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub capsize: Option<f64>,
-        /// Line width in px (default 1.5, as matplotlib).
+        /// Line width in points (default 1.5, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub linewidth: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub linestyle: Option<DashStyle>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub marker: Option<Marker>,
-        /// Marker diameter in px (default 6).
+        /// Marker diameter in points (default 6, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub markersize: Option<f64>,
     }
@@ -475,7 +500,7 @@ series_struct! {
 /// `ax.axhline`
     pub struct HlineSeries {
         pub y: f64,
-        /// Line width in px (default 1.5, as matplotlib).
+        /// Line width in points (default 1.5, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub linewidth: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -487,7 +512,7 @@ series_struct! {
 /// `ax.axvline`
     pub struct VlineSeries {
         pub x: f64,
-        /// Line width in px (default 1.5, as matplotlib).
+        /// Line width in points (default 1.5, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub linewidth: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -519,7 +544,7 @@ series_struct! {
         pub x: f64,
         pub y: f64,
         pub text: String,
-        /// Font size in px (default 12).
+        /// Font size in points (default: the figure font size, 10).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fontsize: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -213,21 +213,42 @@ impl Body {
         }
     }
 
-    /// One text run: a group placed at the run's origin in font units (y up), holding
-    /// one `<use>` per visible glyph.
+    /// One text: a group carrying its accessible string and color, placed at the
+    /// run's origin in font units (y up), holding one `<use>` per visible glyph. A
+    /// text with a superscript nests one such placed group per run.
     fn text(&mut self, text: &Text) {
-        let shaped = text::shape(&text.text, text.size);
-        let (dx, dy) = text::run_origin(shaped.width, text.size, text.anchor, text.baseline);
+        let runs = text::runs(text);
         let out = &mut self.out;
         out.push_str("<g aria-label=\"");
-        push_escaped(out, &text.text);
+        push_escaped(out, &text::accessible(text));
         out.push('"');
         push_paint(out, "fill", text.color);
+        if let [run] = runs.as_slice() {
+            self.run_transform(text, run);
+            self.out.push_str(">\n");
+            self.glyph_uses(&run.shaped);
+        } else {
+            self.out.push_str(">\n");
+            for run in &runs {
+                self.out.push_str("<g");
+                self.run_transform(text, run);
+                self.out.push_str(">\n");
+                self.glyph_uses(&run.shaped);
+                self.out.push_str("</g>\n");
+            }
+        }
+        self.out.push_str("</g>\n");
+    }
+
+    /// ` transform="..."` placing a run's glyphs (font units, y up) on the canvas.
+    fn run_transform(&mut self, text: &Text, run: &text::Run) {
+        let out = &mut self.out;
+        let scale = run.shaped.scale;
         out.push_str(" transform=\"translate(");
         if text.rotation == 0.0 {
-            push_num(out, text.at.x + dx, COORD_DECIMALS);
+            push_num(out, text.at.x + run.dx, COORD_DECIMALS);
             out.push(' ');
-            push_num(out, text.at.y + dy, COORD_DECIMALS);
+            push_num(out, text.at.y + run.dy, COORD_DECIMALS);
             out.push(')');
         } else {
             push_num(out, text.at.x, COORD_DECIMALS);
@@ -238,16 +259,19 @@ impl Body {
             out.push_str(") rotate(");
             push_num(out, -text.rotation, COORD_DECIMALS);
             out.push_str(") translate(");
-            push_num(out, dx, COORD_DECIMALS);
+            push_num(out, run.dx, COORD_DECIMALS);
             out.push(' ');
-            push_num(out, dy, COORD_DECIMALS);
+            push_num(out, run.dy, COORD_DECIMALS);
             out.push(')');
         }
         out.push_str(" scale(");
-        push_num(out, shaped.scale, FONT_SCALE_DECIMALS);
+        push_num(out, scale, FONT_SCALE_DECIMALS);
         out.push(' ');
-        push_num(out, -shaped.scale, FONT_SCALE_DECIMALS);
-        out.push_str(")\">\n");
+        push_num(out, -scale, FONT_SCALE_DECIMALS);
+        out.push_str(")\"");
+    }
+
+    fn glyph_uses(&mut self, shaped: &text::Shaped) {
         for glyph in &shaped.glyphs {
             if !self.glyphs.use_glyph(glyph.id) {
                 continue;
@@ -268,7 +292,6 @@ impl Body {
             }
             out.push_str("/>\n");
         }
-        self.out.push_str("</g>\n");
     }
 }
 

@@ -69,6 +69,61 @@ pub fn measure(text: &str, size: f64) -> f64 {
     shape(text, size).width
 }
 
+/// Size of a superscript relative to its base (mathtext's `SHRINK_FACTOR`).
+pub const SUPERSCRIPT_SCALE: f64 = 0.7;
+/// How far a superscript's baseline sits above the base's, in base font sizes (about
+/// where mathtext puts the exponent of `10^3` in DejaVu Sans).
+pub const SUPERSCRIPT_RAISE: f64 = 0.45;
+
+/// Advance width of `text` followed by an optional superscript, at `size` px.
+pub fn measure_with_superscript(text: &str, superscript: Option<&str>, size: f64) -> f64 {
+    measure(text, size) + superscript.map_or(0.0, |s| measure(s, size * SUPERSCRIPT_SCALE))
+}
+
+/// One piece of a text drawn at a single size: the main string or its superscript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub shaped: Shaped,
+    /// Origin of the run's first glyph relative to the text's anchor point, in px, x
+    /// right and y down, before the text's rotation.
+    pub dx: f64,
+    pub dy: f64,
+}
+
+/// The runs of a scene text, placed. Both encoders draw text through this, so
+/// anchoring and superscripts cannot differ between SVG and PNG.
+pub fn runs(text: &crate::scene::Text) -> Vec<Run> {
+    let main = shape(&text.text, text.size);
+    let superscript = text
+        .superscript
+        .as_deref()
+        .map(|s| shape(s, text.size * SUPERSCRIPT_SCALE));
+    let width = main.width + superscript.as_ref().map_or(0.0, |s| s.width);
+    let (dx, dy) = run_origin(width, text.size, text.anchor, text.baseline);
+    let main_width = main.width;
+    let mut runs = vec![Run {
+        shaped: main,
+        dx,
+        dy,
+    }];
+    if let Some(shaped) = superscript {
+        runs.push(Run {
+            shaped,
+            dx: dx + main_width,
+            dy: dy - SUPERSCRIPT_RAISE * text.size,
+        });
+    }
+    runs
+}
+
+/// The text a reader should get for a scene text: `10^3` for a superscript.
+pub fn accessible(text: &crate::scene::Text) -> String {
+    match &text.superscript {
+        Some(s) => format!("{}^{s}", text.text),
+        None => text.text.clone(),
+    }
+}
+
 /// Distance from the baseline up to the top of the line box, in px.
 pub fn ascent(size: f64) -> f64 {
     let face = face();
@@ -79,6 +134,29 @@ pub fn ascent(size: f64) -> f64 {
 pub fn descent(size: f64) -> f64 {
     let face = face();
     -f64::from(face.descender()) * size / f64::from(face.units_per_em())
+}
+
+/// Top of a text's layout box above the baseline, in px: the height of `l`, as
+/// matplotlib measures a line of text (its "lp" metrics, in whole pixels as its
+/// renderer reports them), not the font's ascender.
+pub fn box_ascent(size: f64) -> f64 {
+    (glyph_extent('l', true) * size).ceil()
+}
+
+/// Bottom of a text's layout box below the baseline, in px (positive): the depth of
+/// `p`, as matplotlib measures a line.
+pub fn box_descent(size: f64) -> f64 {
+    (glyph_extent('p', false) * size).ceil()
+}
+
+/// The top (or, with `top` false, the depth below the baseline) of a glyph, in ems.
+fn glyph_extent(ch: char, top: bool) -> f64 {
+    let face = face();
+    let units = face
+        .glyph_index(ch)
+        .and_then(|id| face.glyph_bounding_box(id))
+        .map_or(0, |bbox| if top { bbox.y_max } else { -bbox.y_min });
+    f64::from(units) / f64::from(face.units_per_em())
 }
 
 /// Height of capital letters above the baseline, in px; centring on this looks right

@@ -1,15 +1,23 @@
-//! Validation: everything SPEC.md forbids, and every size limit, checked before layout
-//! allocates anything in proportion to the input.
+//! Validation and resolution: everything SPEC.md forbids, and every size limit, checked
+//! before layout allocates anything in proportion to the input; then the figure is
+//! resolved so that layout cannot fail.
 //!
 //! A hostile spec gets `too_large` from here rather than an allocation failure later:
 //! the canvas, the number of axes, series, points, bins, heatmap cells and text length
 //! are all bounded by [`Limits`]. Semantic faults (mismatched lengths, values out of
 //! range, unknown colors) are `invalid_spec`. Every error carries the JSON Pointer of
-//! the field at fault. The output, [`ValidFigure`], has the shorthand folded into one
-//! axes, so layout sees a single shape.
+//! the field at fault.
+//!
+//! The output, [`ValidFigure`], has the shorthand folded into one axes, the figure's
+//! [`Style`] (every default length in pixels for its dpi and font size), each series'
+//! color (own or from the cycle) and each axis' limits. Anything that can still be
+//! wrong about a spec, such as a log axis without positive data, is found here.
 
 use crate::color;
 use crate::error::{pointer_push, RenderError};
+use crate::layout::axis::{self, Limits as AxisLimits};
+use crate::layout::series;
+use crate::layout::theme::{Palette, Style, DEFAULT_DPI, DEFAULT_FONT_SIZE};
 use crate::scene::Color;
 use crate::spec::*;
 
@@ -65,35 +73,36 @@ pub enum Background {
     Color(Color),
 }
 
-/// A spec that passed validation, with defaults resolved and the shorthand folded in.
+/// A spec that passed validation and is resolved: every default applied (through
+/// [`Style`]), every series color parsed, every axis range known. Layout reads only
+/// this and cannot fail.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidFigure {
     /// Canvas size in CSS px.
     pub width: f64,
     pub height: f64,
+    /// Pixels per inch; `style` holds every length already converted through it.
+    pub dpi: f64,
+    pub style: Style,
     pub title: Option<String>,
     pub theme: Theme,
     pub background: Background,
     /// The subplot grid; `axes` fill it row by row.
     pub rows: usize,
     pub cols: usize,
-    /// At least one; at most `rows * cols`. Paths of errors found later (in layout) are
-    /// `/axes/{i}/...` even when the spec used the shorthand.
-    pub axes: Vec<Axes>,
-    /// Whether the spec used the shorthand, so that layout can report paths without
-    /// the `/axes/0` prefix.
-    pub shorthand: bool,
+    /// At least one; at most `rows * cols`.
+    pub axes: Vec<ResolvedAxes>,
 }
 
-impl ValidFigure {
-    /// The JSON Pointer of axes `index` as the user wrote it.
-    pub fn axes_path(&self, index: usize) -> String {
-        if self.shorthand {
-            String::new()
-        } else {
-            format!("/axes/{index}")
-        }
-    }
+/// One axes with what validation resolved about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedAxes {
+    pub spec: Axes,
+    /// Each series' color with its `alpha` applied: its own, or the next of the color
+    /// cycle (series that draw in a fixed color do not advance the cycle).
+    pub colors: Vec<Color>,
+    pub x_limits: AxisLimits,
+    pub y_limits: AxisLimits,
 }
 
 /// Checks `figure` for rendering at `scale` (1.0 for SVG) against `limits`.
@@ -121,12 +130,63 @@ pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigu
             ),
         ));
     }
-    let width = canvas_side(figure.width, 640, "/width", limits)?;
-    let height = canvas_side(figure.height, 480, "/height", limits)?;
+    let dpi = match figure.dpi {
+        None => DEFAULT_DPI,
+        Some(dpi) => in_range("/dpi", "dpi", dpi, DPI_RANGE.0, DPI_RANGE.1)?,
+    };
+    let (width, height) = match figure.figsize {
+        None => (
+            canvas_side(figure.width, 640, "/width", limits)?,
+            canvas_side(figure.height, 480, "/height", limits)?,
+        ),
+        Some(inches) => {
+            for (key, given) in [("/width", figure.width), ("/height", figure.height)] {
+                if given.is_some() {
+                    return Err(RenderError::invalid(
+                        key,
+                        "give the size either as width/height (pixels) or as figsize (inches), not both",
+                    ));
+                }
+            }
+            let side = |i: usize| -> Result<u64, RenderError> {
+                let path = format!("/figsize/{i}");
+                let pixels = inches[i] * dpi;
+                if !(inches[i] > 0.0 && pixels.is_finite()) {
+                    return Err(RenderError::invalid(
+                        path,
+                        format!("figsize {} is not a positive number of inches", inches[i]),
+                    ));
+                }
+                // Past u64 the limit check below refuses it anyway.
+                let rounded = pixels.round().clamp(1.0, 1e15) as u64;
+                canvas_side(Some(rounded), 0, &path, limits)
+            };
+            (side(0)?, side(1)?)
+        }
+    };
+    let font_size = match figure.font.as_ref().and_then(|f| f.size) {
+        None => DEFAULT_FONT_SIZE,
+        Some(size) => in_range("/font/size", "font size", size, 1.0, 500.0)?,
+    };
+    if let Some(family) = figure.font.as_ref().and_then(|f| f.family.as_deref()) {
+        if !KNOWN_FAMILIES
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(family))
+        {
+            return Err(RenderError::invalid(
+                "/font/family",
+                format!(
+                    "font family `{family}` is not available; the fonts are: {}",
+                    KNOWN_FAMILIES.join(", ")
+                ),
+            ));
+        }
+    }
+    let style = Style::new(dpi, font_size);
     let device_pixels = (width as f64 * scale).round() * (height as f64 * scale).round();
     if device_pixels > limits.max_device_pixels as f64 {
         return Err(RenderError::too_large(
-            "/width",
+            if figure.figsize.is_some() { "/figsize" } else { "/width" },
             format!(
                 "a {width}x{height} canvas at scale {scale} is {device_pixels} pixels; the limit is {}",
                 limits.max_device_pixels
@@ -206,25 +266,71 @@ pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigu
         }
     };
 
-    for (i, ax) in axes.iter().enumerate() {
+    let theme = figure.theme.unwrap_or_default();
+    let foreground = Palette::of(theme).foreground;
+    let mut resolved = Vec::with_capacity(axes.len());
+    for (i, ax) in axes.into_iter().enumerate() {
         let base = if shorthand {
             String::new()
         } else {
             format!("/axes/{i}")
         };
-        check_axes(&base, ax, &mut budget)?;
+        check_axes(&base, &ax, &mut budget)?;
+        resolved.push(resolve_axes(&base, ax, foreground)?);
     }
 
     Ok(ValidFigure {
         width: width as f64,
         height: height as f64,
+        dpi,
+        style,
         title: figure.title,
-        theme: figure.theme.unwrap_or_default(),
+        theme,
         background,
         rows,
         cols,
-        axes,
-        shorthand,
+        axes: resolved,
+    })
+}
+
+/// The font families a spec may name: the embedded one, under its own name and
+/// matplotlib's generic default.
+pub const KNOWN_FAMILIES: [&str; 2] = ["DejaVu Sans", "sans-serif"];
+
+/// The dpi a spec may ask for; the canvas limits bound the resulting pixel size.
+pub const DPI_RANGE: (f64, f64) = (1.0, 2400.0);
+
+/// Resolves the colors and axis ranges of one checked axes. A log axis whose series
+/// have no positive value is refused here, with the path of its `scale`.
+fn resolve_axes(base: &str, spec: Axes, foreground: Color) -> Result<ResolvedAxes, RenderError> {
+    let mut cycle = 0usize;
+    let colors = spec
+        .series
+        .iter()
+        .map(|s| {
+            let common = s.common();
+            let own = common.color.and_then(color::parse);
+            let color = match (own, series::default_color(s, foreground)) {
+                (Some(c), _) => c,
+                (None, Some(fixed)) => fixed,
+                (None, None) => {
+                    let c = color::CYCLE[cycle % color::CYCLE.len()];
+                    cycle += 1;
+                    c
+                }
+            };
+            color.with_alpha(common.alpha.unwrap_or(1.0))
+        })
+        .collect();
+    let log = |a: &Option<Axis>| a.as_ref().and_then(|a| a.scale) == Some(Scale::Log);
+    let (x_extent, y_extent) = series::extents(&spec, log(&spec.x), log(&spec.y));
+    let x_limits = axis::limits(&x_extent, spec.x.as_ref(), &format!("{base}/x/scale"))?;
+    let y_limits = axis::limits(&y_extent, spec.y.as_ref(), &format!("{base}/y/scale"))?;
+    Ok(ResolvedAxes {
+        spec,
+        colors,
+        x_limits,
+        y_limits,
     })
 }
 
@@ -666,9 +772,9 @@ fn finite(path: &str, v: f64) -> Result<(), RenderError> {
     }
 }
 
-fn in_range(path: &str, name: &str, v: f64, lo: f64, hi: f64) -> Result<(), RenderError> {
+fn in_range(path: &str, name: &str, v: f64, lo: f64, hi: f64) -> Result<f64, RenderError> {
     if (lo..=hi).contains(&v) {
-        Ok(())
+        Ok(v)
     } else {
         Err(RenderError::invalid(
             path,

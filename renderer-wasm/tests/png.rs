@@ -54,7 +54,7 @@ fn render_png(spec: &str, scale: f64) -> Image {
 fn scene_of(spec: &str) -> renderer_wasm::scene::Scene {
     let figure = parse_figure(spec.as_bytes()).expect("spec parses");
     let valid = validate::validate(figure, 1.0, &Limits::default()).expect("spec is valid");
-    layout::build_scene(&valid).expect("layout")
+    layout::build_scene(&valid)
 }
 
 /// The first marker of the spec's scene and the plot area it is clipped to, in CSS

@@ -2,8 +2,8 @@
 //! sticky edges and degenerate-range expansion), the mapping from data to pixels, and
 //! the choice of ticks so that their labels never collide.
 
-use super::theme::{DATA_MARGIN, TICK_LABEL_GAP, TICK_LABEL_SIZE};
-use super::ticks::{self, Tick};
+use super::theme::{Style, DATA_MARGIN, POINTS_PER_INCH, TICK_LABEL_GAP};
+use super::ticker::{self, AxisTicks, Label, Tick};
 use crate::error::RenderError;
 use crate::spec::Axis;
 use crate::text;
@@ -69,14 +69,13 @@ pub struct Limits {
     pub log: bool,
 }
 
-/// Where the error for a log axis without positive data points.
-pub struct LogErrorPath<'a>(pub &'a str);
-
-/// The limits for `extent` under the user's `axis` settings.
+/// The limits for `extent` under the user's `axis` settings; a log axis without
+/// positive data is an error at `scale_path` (validation resolves limits, so this is
+/// where a spec learns of it).
 pub fn limits(
     extent: &Extent,
     axis: Option<&Axis>,
-    scale_path: LogErrorPath<'_>,
+    scale_path: &str,
 ) -> Result<Limits, RenderError> {
     let log = extent.log;
     let explicit_min = axis.and_then(|a| a.min);
@@ -88,7 +87,7 @@ pub fn limits(
     }
     if log && extent.is_empty() {
         return Err(RenderError::invalid(
-            scale_path.0,
+            scale_path,
             "a log scale needs positive data, and this axis has none",
         ));
     }
@@ -259,10 +258,14 @@ impl AxisScale {
 /// Where ticks come from when the user gave none.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TickSource {
-    /// Nice numbers from the limits.
+    /// matplotlib's locator for the scale: nice numbers, or decades on a log axis.
     Auto,
-    /// One tick per category slot.
+    /// One tick per category slot, every one labeled (matplotlib's category axis),
+    /// thinned by stride where the labels would collide.
     Categories(Vec<Tick>),
+    /// Unnamed heatmap cells: ticks on whole cells only, as many as matplotlib's
+    /// `MaxNLocator(integer=True)` places, labeled with the cell's index.
+    Cells,
 }
 
 /// Which way an axis runs: it decides what "labels collide" means.
@@ -274,74 +277,114 @@ pub enum Direction {
     Vertical,
 }
 
-/// Chooses the ticks of an axis `scale` long: the user's, the categories or nice
-/// numbers, thinned until no two labels collide.
+/// The ticks of an axis `scale` long: the user's, the categories or matplotlib's
+/// locator and formatter. Where matplotlib would let labels overlap, the locator gets
+/// less room (fewer bins) until they do not.
 pub fn choose_ticks(
     axis: Option<&Axis>,
     source: &TickSource,
     scale: &AxisScale,
     direction: Direction,
-) -> Vec<Tick> {
-    let explicit = axis.and_then(|a| a.ticks.as_ref()).map(|values| {
-        let labels = axis.and_then(|a| a.tick_labels.as_ref());
-        values
-            .iter()
-            .enumerate()
-            .map(|(i, &value)| Tick {
-                value,
-                label: labels
-                    .and_then(|l| l.get(i).cloned())
-                    .unwrap_or_else(|| ticks::number(value)),
-            })
-            .collect::<Vec<_>>()
-    });
-    let fixed = match (explicit, source) {
-        (Some(ticks), _) => Some(ticks),
-        (None, TickSource::Categories(ticks)) => Some(ticks.clone()),
-        (None, TickSource::Auto) => None,
-    };
-    if let Some(all) = fixed {
-        let visible: Vec<Tick> = all
-            .into_iter()
-            .filter(|t| scale.contains(t.value))
-            .collect();
-        return thin_by_stride(visible, scale, direction);
-    }
-    let length = scale.length();
-    // matplotlib's `get_tick_space`: a tick per 3 font sizes across, 2 up.
-    let per_tick = match direction {
-        Direction::Horizontal => 3.0,
-        Direction::Vertical => 2.0,
-    } * TICK_LABEL_SIZE;
-    let most = ((length / per_tick).floor() as usize).clamp(1, 9);
+    style: &Style,
+) -> AxisTicks {
     let limits = scale.limits;
-    let mut best = Vec::new();
-    for bins in (1..=most).rev() {
-        let candidate = if limits.log {
-            ticks::log(limits.lo, limits.hi, bins + 1)
-        } else {
-            ticks::linear(limits.lo, limits.hi, bins)
+    if let Some(values) = axis.and_then(|a| a.ticks.as_ref()) {
+        let mut ticks = match axis.and_then(|a| a.tick_labels.as_ref()) {
+            Some(labels) => AxisTicks {
+                major: values
+                    .iter()
+                    .zip(labels)
+                    .filter(|(v, _)| scale.contains(**v))
+                    .map(|(&value, label)| Tick {
+                        value,
+                        label: Label::plain(label.clone()),
+                    })
+                    .collect(),
+                ..AxisTicks::default()
+            },
+            None => ticker::fixed(values, limits.lo, limits.hi, limits.log),
         };
-        let candidate: Vec<Tick> = candidate
-            .into_iter()
-            .filter(|t| scale.contains(t.value))
-            .collect();
-        if !collide(&candidate, scale, direction) {
-            return candidate;
-        }
-        best = candidate;
+        ticks.major = thin_by_stride(ticks.major, scale, direction, style);
+        return ticks;
     }
-    thin_by_stride(best, scale, direction)
+    let horizontal = direction == Direction::Horizontal;
+    let dpi = style.px_per_pt * POINTS_PER_INCH;
+    let label_pt = style.font_size / style.px_per_pt;
+    let space = ticker::tick_space(scale.length(), dpi, label_pt, horizontal);
+    // matplotlib clips the tick space to 9 bins; fewer are tried only on collision.
+    let most = space.clamp(1, 9);
+    match source {
+        TickSource::Categories(all) => AxisTicks {
+            major: thin_by_stride(
+                all.iter()
+                    .filter(|t| scale.contains(t.value))
+                    .cloned()
+                    .collect(),
+                scale,
+                direction,
+                style,
+            ),
+            ..AxisTicks::default()
+        },
+        TickSource::Cells => {
+            let mut last = Vec::new();
+            for space in (1..=most).rev() {
+                let positions = ticker::integer_positions(limits.lo, limits.hi, space);
+                let major = ticker::fixed(&positions, limits.lo, limits.hi, false).major;
+                if !collide(&major, scale, direction, style) {
+                    return AxisTicks {
+                        major,
+                        ..AxisTicks::default()
+                    };
+                }
+                last = major;
+            }
+            AxisTicks {
+                major: thin_by_stride(last, scale, direction, style),
+                ..AxisTicks::default()
+            }
+        }
+        TickSource::Auto => {
+            let mut last = AxisTicks::default();
+            for space in (1..=most).rev() {
+                let ticks = if limits.log {
+                    ticker::log(limits.lo, limits.hi, space)
+                } else {
+                    ticker::linear(limits.lo, limits.hi, space)
+                };
+                let labeled: Vec<Tick> = ticks
+                    .major
+                    .iter()
+                    .chain(ticks.minor.iter().filter(|t| !t.label.is_empty()))
+                    .cloned()
+                    .collect();
+                if !collide(&labeled, scale, direction, style) {
+                    return ticks;
+                }
+                last = ticks;
+            }
+            last.major = thin_by_stride(last.major, scale, direction, style);
+            last.minor
+                .iter_mut()
+                .for_each(|t| t.label = Label::default());
+            last
+        }
+    }
 }
 
 /// Keeps every n-th tick, with the smallest n that separates the labels.
-fn thin_by_stride(all: Vec<Tick>, scale: &AxisScale, direction: Direction) -> Vec<Tick> {
-    if !collide(&all, scale, direction) {
+fn thin_by_stride(
+    all: Vec<Tick>,
+    scale: &AxisScale,
+    direction: Direction,
+    style: &Style,
+) -> Vec<Tick> {
+    if !collide(&all, scale, direction, style) {
         return all;
     }
     for stride in 2..all.len().max(2) {
         let kept: Vec<Tick> = all.iter().step_by(stride).cloned().collect();
-        if !collide(&kept, scale, direction) {
+        if !collide(&kept, scale, direction, style) {
             return kept;
         }
     }
@@ -349,15 +392,17 @@ fn thin_by_stride(all: Vec<Tick>, scale: &AxisScale, direction: Direction) -> Ve
 }
 
 /// Whether any two labels of `ticks` would touch at their pixel positions.
-pub fn collide(ticks: &[Tick], scale: &AxisScale, direction: Direction) -> bool {
-    let gap = TICK_LABEL_GAP * TICK_LABEL_SIZE;
+pub fn collide(ticks: &[Tick], scale: &AxisScale, direction: Direction, style: &Style) -> bool {
+    let size = style.font_size;
+    let gap = TICK_LABEL_GAP * size;
     let mut spans: Vec<(f64, f64)> = ticks
         .iter()
+        .filter(|t| !t.label.is_empty())
         .filter_map(|t| {
             let p = scale.px(t.value)?;
             let half = match direction {
-                Direction::Horizontal => text::measure(&t.label, TICK_LABEL_SIZE) / 2.0,
-                Direction::Vertical => label_height() / 2.0,
+                Direction::Horizontal => label_width(&t.label, size) / 2.0,
+                Direction::Vertical => label_height(size) / 2.0,
             };
             Some((p - half, p + half))
         })
@@ -366,9 +411,14 @@ pub fn collide(ticks: &[Tick], scale: &AxisScale, direction: Direction) -> bool 
     spans.windows(2).any(|w| w[1].0 - w[0].1 < gap)
 }
 
-/// Height a tick label occupies (ascent + descent).
-pub fn label_height() -> f64 {
-    text::ascent(TICK_LABEL_SIZE) + text::descent(TICK_LABEL_SIZE)
+/// Width of a tick label as drawn, superscript included.
+pub fn label_width(label: &Label, size: f64) -> f64 {
+    text::measure_with_superscript(&label.text, label.superscript.as_deref(), size)
+}
+
+/// Height a line of text of `size` px occupies (ascent + descent).
+pub fn label_height(size: f64) -> f64 {
+    text::box_ascent(size) + text::box_descent(size)
 }
 
 #[cfg(test)]
@@ -387,7 +437,7 @@ mod tests {
     }
 
     fn auto(e: &Extent) -> Limits {
-        limits(e, None, LogErrorPath("/x/scale")).unwrap_or(Limits {
+        limits(e, None, "/x/scale").unwrap_or(Limits {
             lo: f64::NAN,
             hi: f64::NAN,
             log: false,
@@ -434,7 +484,7 @@ mod tests {
         let mut e = Extent::new(true);
         e.add(-1.0);
         e.add(0.0);
-        let err = limits(&e, None, LogErrorPath("/axes/0/y/scale")).err();
+        let err = limits(&e, None, "/axes/0/y/scale").err();
         assert_eq!(err.and_then(|e| e.path).as_deref(), Some("/axes/0/y/scale"));
     }
 
@@ -467,19 +517,24 @@ mod tests {
             &TickSource::Auto,
             &AxisScale::new(limits, 0.0, 600.0),
             Direction::Horizontal,
-        );
+            &Style::default(),
+        )
+        .major;
         let narrow = choose_ticks(
             None,
             &TickSource::Auto,
             &AxisScale::new(limits, 0.0, 80.0),
             Direction::Horizontal,
-        );
+            &Style::default(),
+        )
+        .major;
         assert!(wide.len() > narrow.len(), "{wide:?} vs {narrow:?}");
         assert!(narrow.len() >= 2);
         assert!(!collide(
             &narrow,
             &AxisScale::new(limits, 0.0, 80.0),
-            Direction::Horizontal
+            Direction::Horizontal,
+            &Style::default(),
         ));
     }
 
@@ -488,7 +543,7 @@ mod tests {
         let ticks: Vec<Tick> = (0..40)
             .map(|i| Tick {
                 value: f64::from(i),
-                label: format!("category {i}"),
+                label: Label::plain(format!("category {i}")),
             })
             .collect();
         let limits = Limits {
@@ -502,9 +557,16 @@ mod tests {
             &TickSource::Categories(ticks),
             &scale,
             Direction::Horizontal,
-        );
+            &Style::default(),
+        )
+        .major;
         assert!(chosen.len() < 40 && chosen.len() > 2);
-        assert!(!collide(&chosen, &scale, Direction::Horizontal));
-        assert_eq!(chosen[0].label, "category 0");
+        assert!(!collide(
+            &chosen,
+            &scale,
+            Direction::Horizontal,
+            &Style::default()
+        ));
+        assert_eq!(chosen[0].label.text, "category 0");
     }
 }

@@ -4,21 +4,23 @@
 use super::axis::{self, AxisScale, Direction, Limits, TickSource};
 use super::colormap;
 use super::series::ColorbarSpec;
-use super::theme::{Palette, TICK_LABEL_SIZE, TICK_LENGTH, TICK_PAD};
-use super::ticks::Tick;
+use super::theme::{Palette, Style};
+use super::ticker::AxisTicks;
 use super::{snap_line, tick_label};
-use crate::scene::{Anchor, Rect, Scene, Shape};
-use crate::text;
+use crate::scene::{Anchor, Baseline, Point, Rect, Scene, Shape};
 
-/// Gap between the plot area and the strip.
-const PAD: f64 = 10.0;
+/// Gap between the plot area and the strip, as a fraction of the plot's width
+/// (`fig.colorbar`'s `pad`).
+pub const PAD_FRACTION: f64 = 0.05;
+/// The strip's height over its width (`fig.colorbar`'s `aspect`).
+const ASPECT: f64 = 20.0;
 /// Bands the strip is painted in: enough that steps are invisible, few enough to stay
 /// cheap.
 const BANDS: usize = 64;
 
-/// Width of the strip for a plot `height` px tall (matplotlib's aspect 20, bounded).
+/// Width of the strip for a plot `height` px tall.
 fn strip_width(height: f64) -> f64 {
-    (height / 20.0).clamp(8.0, 18.0).round()
+    (height / ASPECT).round().max(1.0)
 }
 
 fn scale(spec: &ColorbarSpec, top: f64, bottom: f64) -> AxisScale {
@@ -34,28 +36,38 @@ fn scale(spec: &ColorbarSpec, top: f64, bottom: f64) -> AxisScale {
 }
 
 /// The ticks of a colorbar beside a plot `height` px tall.
-pub fn ticks(spec: &ColorbarSpec, height: f64) -> Vec<Tick> {
+pub fn ticks(spec: &ColorbarSpec, height: f64, style: &Style) -> AxisTicks {
     axis::choose_ticks(
         None,
         &TickSource::Auto,
         &scale(spec, 0.0, height),
         Direction::Vertical,
+        style,
     )
 }
 
-/// The width the colorbar takes to the right of the plot.
-pub fn width(height: f64, ticks: &[Tick]) -> f64 {
+/// The width the colorbar takes to the right of the plot, not counting the gap
+/// between them ([`PAD_FRACTION`] of the plot's width).
+pub fn width(height: f64, ticks: &AxisTicks, style: &Style) -> f64 {
     let labels = ticks
+        .major
         .iter()
-        .map(|t| text::measure(&t.label, TICK_LABEL_SIZE))
+        .map(|t| axis::label_width(&t.label, style.font_size))
         .fold(0.0, f64::max);
-    PAD + strip_width(height) + TICK_LENGTH.round() + TICK_PAD + labels
+    strip_width(height) + style.tick_length.round() + style.tick_pad + labels
 }
 
 /// Draws the colorbar to the right of `plot`.
-pub fn draw(scene: &mut Scene, spec: &ColorbarSpec, plot: Rect, ticks: &[Tick], palette: &Palette) {
+pub fn draw(
+    scene: &mut Scene,
+    spec: &ColorbarSpec,
+    plot: Rect,
+    ticks: &AxisTicks,
+    palette: &Palette,
+    style: &Style,
+) {
     let strip = Rect {
-        x: (plot.right() + PAD).round(),
+        x: (plot.right() + PAD_FRACTION * plot.w).round(),
         y: plot.y,
         w: strip_width(plot.h),
         h: plot.h,
@@ -116,26 +128,47 @@ pub fn draw(scene: &mut Scene, spec: &ColorbarSpec, plot: Rect, ticks: &[Tick], 
         );
     }
     let values = scale(spec, strip.y, strip.bottom());
-    let tick_length = TICK_LENGTH.round();
-    for tick in ticks {
+    let tick_length = style.tick_length.round();
+    let hairline = Style::hairline(style.tick_width);
+    for tick in &ticks.major {
         let Some(y) = values.px(tick.value) else {
             continue;
         };
-        let row = snap_line(y, strip.y, strip.bottom());
+        let row = snap_line(y, hairline, strip.y, strip.bottom());
         scene.push(
             None,
-            Shape::fill_rect(strip.right(), row, tick_length, 1.0, fg),
+            Shape::fill_rect(strip.right(), row, tick_length, hairline, fg),
         );
         scene.push(
             None,
             tick_label(
                 &tick.label,
                 y,
-                strip.right() + tick_length + TICK_PAD,
+                strip.right() + tick_length + style.tick_pad,
                 Anchor::Start,
                 true,
                 fg,
+                style,
             ),
+        );
+    }
+    if !ticks.offset.is_empty() {
+        // matplotlib puts a colorbar's offset text above its strip.
+        scene.push(
+            None,
+            Shape::Text(crate::scene::Text {
+                at: Point {
+                    x: strip.x,
+                    y: strip.y - style.tick_pad,
+                },
+                text: ticks.offset.clone(),
+                superscript: None,
+                size: style.font_size,
+                color: fg,
+                anchor: Anchor::Start,
+                baseline: Baseline::Bottom,
+                rotation: 0.0,
+            }),
         );
     }
 }

@@ -3,7 +3,7 @@
 //! and its label. Dimensions are matplotlib's, in units of the legend font size.
 
 use super::markers;
-use super::theme::{Palette, LEGEND_FACE_ALPHA, LEGEND_SIZE};
+use super::theme::{Palette, Style, LEGEND_FACE_ALPHA};
 use crate::scene::{Anchor, Baseline, Color, Point, Rect, Scene, Shape, Stroke, Text};
 use crate::spec::{LegendPosition, Marker};
 use crate::text;
@@ -18,8 +18,6 @@ const HANDLE_TEXT_PAD: f64 = 0.8;
 const BORDER_AXES_PAD: f64 = 0.5;
 /// Corner radius of the frame (matplotlib's `round,pad=0,rounding_size=0.2` em).
 const CORNER_RADIUS: f64 = 0.2;
-/// Frame edge width (matplotlib `patch.linewidth`).
-const FRAME_WIDTH: f64 = 1.0;
 /// Markers in the legend are never drawn larger than this many font sizes.
 const MAX_MARKER: f64 = 1.2;
 
@@ -50,8 +48,8 @@ pub struct Entry {
 }
 
 /// The size of the legend box for `entries`.
-fn size(entries: &[Entry]) -> (f64, f64, f64) {
-    let em = LEGEND_SIZE;
+fn size(entries: &[Entry], style: &Style) -> (f64, f64, f64) {
+    let em = style.font_size;
     let row = text::ascent(em) + text::descent(em);
     let widest = entries
         .iter()
@@ -65,12 +63,17 @@ fn size(entries: &[Entry]) -> (f64, f64, f64) {
 
 /// The frame of the legend for `entries` in `plot` at `position`, or `None` when
 /// nothing is to be drawn.
-pub fn frame(plot: Rect, position: LegendPosition, entries: &[Entry]) -> Option<Rect> {
+pub fn frame(
+    plot: Rect,
+    position: LegendPosition,
+    entries: &[Entry],
+    style: &Style,
+) -> Option<Rect> {
     if entries.is_empty() || position == LegendPosition::None {
         return None;
     }
-    let (w, h, _) = size(entries);
-    let pad = BORDER_AXES_PAD * LEGEND_SIZE;
+    let (w, h, _) = size(entries, style);
+    let pad = BORDER_AXES_PAD * style.font_size;
     let (left, top) = match position {
         LegendPosition::UpperRight | LegendPosition::None => (false, true),
         LegendPosition::UpperLeft => (true, true),
@@ -97,12 +100,13 @@ pub fn draw(
     position: LegendPosition,
     entries: &[Entry],
     palette: &Palette,
+    style: &Style,
 ) {
-    let Some(frame) = frame(plot, position, entries) else {
+    let Some(frame) = frame(plot, position, entries, style) else {
         return;
     };
-    let em = LEGEND_SIZE;
-    let (_, _, row) = size(entries);
+    let em = style.font_size;
+    let (_, _, row) = size(entries, style);
     scene.push(
         None,
         Shape::Path {
@@ -111,7 +115,7 @@ pub fn draw(
             fill: Some(palette.legend_face.with_alpha(LEGEND_FACE_ALPHA)),
             stroke: Some(Stroke {
                 color: palette.legend_edge,
-                width: FRAME_WIDTH,
+                width: style.legend_frame_width,
                 dash: Vec::new(),
             }),
         },
@@ -122,7 +126,7 @@ pub fn draw(
     let mut top = frame.y + BORDER_PAD * em;
     for entry in entries {
         let middle = top + row / 2.0;
-        draw_handle(scene, &entry.handle, handle_x, handle_w, middle);
+        draw_handle(scene, &entry.handle, handle_x, handle_w, middle, style);
         scene.push(
             None,
             Shape::Text(Text {
@@ -131,6 +135,7 @@ pub fn draw(
                     y: top + text::ascent(em),
                 },
                 text: entry.label.clone(),
+                superscript: None,
                 size: em,
                 color: palette.foreground,
                 anchor: Anchor::Start,
@@ -142,8 +147,9 @@ pub fn draw(
     }
 }
 
-fn draw_handle(scene: &mut Scene, handle: &Handle, x: f64, w: f64, middle: f64) {
-    let em = LEGEND_SIZE;
+fn draw_handle(scene: &mut Scene, handle: &Handle, x: f64, w: f64, middle: f64, style: &Style) {
+    let em = style.font_size;
+    let edge = style.marker_edge_width;
     let center = Point {
         x: x + w / 2.0,
         y: middle,
@@ -173,7 +179,7 @@ fn draw_handle(scene: &mut Scene, handle: &Handle, x: f64, w: f64, middle: f64) 
                 );
             }
             if let Some((kind, size)) = marker {
-                markers::push(scene, None, *kind, center, marker_size(*size), *color);
+                markers::push(scene, None, *kind, center, marker_size(*size), edge, *color);
             }
         }
         Handle::Marker {
@@ -181,7 +187,15 @@ fn draw_handle(scene: &mut Scene, handle: &Handle, x: f64, w: f64, middle: f64) 
             size,
             color,
         } => {
-            markers::push(scene, None, *marker, center, marker_size(*size), *color);
+            markers::push(
+                scene,
+                None,
+                *marker,
+                center,
+                marker_size(*size),
+                edge,
+                *color,
+            );
         }
         Handle::Patch { fill, edge } => {
             let h = HANDLE_HEIGHT * em;
@@ -207,7 +221,7 @@ fn draw_handle(scene: &mut Scene, handle: &Handle, x: f64, w: f64, middle: f64) 
                         fill: None,
                         stroke: Some(Stroke {
                             color: *edge,
-                            width: 1.5,
+                            width: style.line_width,
                             dash: Vec::new(),
                         }),
                     },
@@ -265,13 +279,26 @@ mod tests {
             h: 300.0,
         };
         let entries = [entry("alpha"), entry("beta")];
-        let ur = frame(plot, LegendPosition::UpperRight, &entries).map(|r| (r.right(), r.y));
-        let ll = frame(plot, LegendPosition::LowerLeft, &entries).map(|r| (r.x, r.bottom()));
-        let pad = BORDER_AXES_PAD * LEGEND_SIZE;
+        let ur = frame(
+            plot,
+            LegendPosition::UpperRight,
+            &entries,
+            &Style::default(),
+        )
+        .map(|r| (r.right(), r.y));
+        let ll = frame(plot, LegendPosition::LowerLeft, &entries, &Style::default())
+            .map(|r| (r.x, r.bottom()));
+        let pad = BORDER_AXES_PAD * Style::default().font_size;
         assert_eq!(ur, Some((500.0 - pad, 50.0 + pad)));
         assert_eq!(ll, Some((100.0 + pad, 350.0 - pad)));
-        assert_eq!(frame(plot, LegendPosition::None, &entries), None);
-        assert_eq!(frame(plot, LegendPosition::UpperRight, &[]), None);
+        assert_eq!(
+            frame(plot, LegendPosition::None, &entries, &Style::default()),
+            None
+        );
+        assert_eq!(
+            frame(plot, LegendPosition::UpperRight, &[], &Style::default()),
+            None
+        );
     }
 
     #[test]
@@ -282,16 +309,24 @@ mod tests {
             w: 400.0,
             h: 300.0,
         };
-        let short = frame(plot, LegendPosition::UpperLeft, &[entry("a")]).map(|r| r.w);
+        let short = frame(
+            plot,
+            LegendPosition::UpperLeft,
+            &[entry("a")],
+            &Style::default(),
+        )
+        .map(|r| r.w);
         let long = frame(
             plot,
             LegendPosition::UpperLeft,
             &[entry("a"), entry("a much longer label")],
+            &Style::default(),
         );
         let long_w = long.map(|r| r.w).unwrap_or(0.0);
         assert!(
             long_w
-                > short.unwrap_or(f64::INFINITY) + text::measure("a much longer lab", LEGEND_SIZE)
+                > short.unwrap_or(f64::INFINITY)
+                    + text::measure("a much longer lab", Style::default().font_size)
                     - 1.0
         );
     }

@@ -1,6 +1,6 @@
 //! Markers (`o s ^ x +`) and line strokes: shared by series and legend handles.
 
-use super::theme::{DASHDOT, DASHED, DOTTED, MARKER_EDGE_WIDTH};
+use super::theme::{DASHDOT, DASHED, DOTTED};
 use crate::scene::{Color, Point, Rect, Scene, Shape, Stroke};
 use crate::spec::{DashStyle, Marker};
 
@@ -22,15 +22,24 @@ pub fn stroke(color: Color, width: f64, style: DashStyle) -> Stroke {
     }
 }
 
-/// Draws one marker of `kind`, `size` px across, centred on `at`.
+/// Draws one marker of `kind`, `size` px across, centred on `at`. As in matplotlib,
+/// every marker has an edge `edge_width` px wide in its own color: it strokes `x` and
+/// `+`, and makes filled markers that much larger.
 pub fn push(
     scene: &mut Scene,
     clip: Option<Rect>,
     kind: Marker,
     at: Point,
     size: f64,
+    edge_width: f64,
     color: Color,
 ) {
+    let filled = matches!(kind, Marker::Circle | Marker::Square | Marker::Triangle);
+    let size = if filled && size > 0.0 {
+        size + edge_width
+    } else {
+        size
+    };
     let half = size / 2.0;
     if half.is_nan() || half <= 0.0 {
         return;
@@ -47,7 +56,7 @@ pub fn push(
     };
     let edge = Stroke {
         color,
-        width: MARKER_EDGE_WIDTH,
+        width: edge_width,
         dash: Vec::new(),
     };
     let segment = |a: Point, b: Point| Shape::Path {
@@ -126,6 +135,7 @@ mod tests {
                 kind,
                 Point { x: 50.0, y: 50.0 },
                 6.0,
+                0.0,
                 Color::rgb(1, 2, 3),
             );
             assert!(!scene.items.is_empty(), "{kind:?}");

@@ -19,17 +19,16 @@ pub mod legend;
 pub mod markers;
 pub mod series;
 pub mod theme;
-pub mod ticks;
+pub mod ticker;
 
-use axis::{AxisScale, Direction, Limits, LogErrorPath};
+use axis::{AxisScale, Direction, Limits};
 use legend::Entry;
 use series::{Canvas, Prepared};
 use theme::*;
-use ticks::Tick;
+use ticker::{AxisTicks, Label, Tick};
 
-use crate::error::RenderError;
 use crate::scene::{Anchor, Baseline, Color, Point, Rect, Scene, Shape, Text};
-use crate::spec::{Axes, LegendPosition, Scale};
+use crate::spec::{Axes, LegendPosition};
 use crate::text;
 use crate::validate::{Background, ValidFigure};
 
@@ -37,9 +36,28 @@ use crate::validate::{Background, ValidFigure};
 const MIN_PLOT_SIDE: f64 = 4.0;
 /// Smallest size a title or axis label shrinks to when it is wider than its room.
 const MIN_FIT_SIZE: f64 = 6.0;
+/// matplotlib's `Axis.OFFSETTEXTPAD`, in points: the gap between an axis and the
+/// offset text at its end.
+const OFFSET_TEXT_PAD: f64 = 3.0;
+
+/// What layout decided for one axes: the plot area and the ticks of its axes. Tests
+/// compare this with matplotlib's own layout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AxesReport {
+    /// The plot area (the axes box), in CSS px from the figure's top-left corner.
+    pub plot: Rect,
+    pub x: AxisTicks,
+    pub y: AxisTicks,
+}
 
 /// Lays out the whole figure.
-pub fn build_scene(figure: &ValidFigure) -> Result<Scene, RenderError> {
+pub fn build_scene(figure: &ValidFigure) -> Scene {
+    build_scene_with_report(figure).0
+}
+
+/// Lays out the whole figure, and reports where each axes and its ticks went.
+pub fn build_scene_with_report(figure: &ValidFigure) -> (Scene, Vec<AxesReport>) {
+    let style = figure.style;
     let palette = Palette::of(figure.theme);
     let background = match figure.background {
         Background::Theme => Some(palette.background),
@@ -49,50 +67,60 @@ pub fn build_scene(figure: &ValidFigure) -> Result<Scene, RenderError> {
     let mut scene = Scene::new(figure.width, figure.height, background);
     let cols = figure.cols.max(1);
     let rows = figure.rows.max(1);
+    let pad = style.layout_pad;
 
-    let mut panels = Vec::with_capacity(figure.axes.len());
-    for (index, axes) in figure.axes.iter().enumerate() {
-        panels.push(Panel::new(figure, index, axes, cols)?);
-    }
+    let mut panels: Vec<Panel<'_>> = figure
+        .axes
+        .iter()
+        .enumerate()
+        .map(|(index, resolved)| Panel::new(figure, index, resolved, cols))
+        .collect();
 
-    // The grid below the figure title.
-    let mut grid_top = FIGURE_PAD;
+    // The grid below the figure title. Every panel's label areas include constrained
+    // layout's pad, so the grid itself reaches the figure's edges.
+    let mut grid_top = 0.0;
     let suptitle = figure.title.as_deref().map(|title| {
-        let size = fit_size(title, SUPTITLE_SIZE, figure.width - 2.0 * FIGURE_PAD);
-        grid_top += text::ascent(size) + text::descent(size) + TITLE_PAD;
+        let size = fit_size(title, style.title_size, figure.width - 2.0 * pad);
+        grid_top = pad + text::box_ascent(size) + text::box_descent(size) + pad;
         (title, size)
     });
     let grid = Rect {
-        x: FIGURE_PAD,
+        x: 0.0,
         y: grid_top,
-        w: (figure.width - 2.0 * FIGURE_PAD).max(0.0),
-        h: (figure.height - FIGURE_PAD - grid_top).max(0.0),
+        w: figure.width,
+        h: (figure.height - grid_top).max(0.0),
     };
-    let cell_w = ((grid.w - (cols - 1) as f64 * CELL_GAP) / cols as f64).max(0.0);
-    let cell_h = ((grid.h - (rows - 1) as f64 * CELL_GAP) / rows as f64).max(0.0);
-    let cell = |row: usize, col: usize| Rect {
-        x: grid.x + col as f64 * (cell_w + CELL_GAP),
-        y: grid.y + row as f64 * (cell_h + CELL_GAP),
-        w: cell_w,
-        h: cell_h,
-    };
-
-    // Vertical label areas do not depend on ticks; align them across each row, then
-    // choose y ticks for the resulting heights.
+    // Constrained layout keeps neighbouring panels' decorations 2 pads apart, or
+    // `wspace` of the figure shared among the columns where that is more; each panel
+    // already has its own pad.
+    let gap_w = 2.0 * (SUBPLOT_SPACE / (2.0 * cols as f64) * figure.width - pad).max(0.0);
+    let gap_h = 2.0 * (SUBPLOT_SPACE / (2.0 * rows as f64) * figure.height - pad).max(0.0);
+    let cell_w = ((grid.w - (cols - 1) as f64 * gap_w) / cols as f64).max(0.0);
+    // Vertical label areas depend on the y ticks only through the y offset text above
+    // the plot: choose ticks, make room for any offset, and choose again for the final
+    // heights. Areas are aligned across each grid row.
     let mut top = vec![0.0f64; rows];
     let mut bottom = vec![0.0f64; rows];
-    for p in &panels {
-        top[p.row] = top[p.row].max(p.top);
-        bottom[p.row] = bottom[p.row].max(p.bottom);
-    }
-    let plot_h = |row: usize| (cell_h - top[row] - bottom[row]).max(MIN_PLOT_SIDE);
-    for p in &mut panels {
-        p.choose_y_ticks(plot_h(p.row));
-    }
-    // Horizontal label areas, from the y tick labels, estimated x ticks and colorbars;
-    // aligned across each column.
-    for p in &mut panels {
-        p.measure_sides(cell_w);
+    for pass in 0..2 {
+        for p in &panels {
+            top[p.row] = top[p.row].max(p.top);
+            bottom[p.row] = bottom[p.row].max(p.bottom);
+        }
+        // As in constrained layout, every row's plot gets the same height, whatever
+        // its own label areas take.
+        let margins: f64 = top.iter().chain(&bottom).sum();
+        let inner_h = (grid.h - (rows - 1) as f64 * gap_h - margins) / rows as f64;
+        let plot_h = |_row: usize| inner_h.max(MIN_PLOT_SIDE);
+        for p in &mut panels {
+            p.choose_y_ticks(plot_h(p.row), &style);
+            // Horizontal label areas, from the y tick labels, estimated x ticks and
+            // colorbars; the x ticks may bring an offset text below them.
+            p.measure_sides(cell_w, &style);
+            if pass == 0 {
+                p.make_room_above(&style);
+                p.make_room_below(&style);
+            }
+        }
     }
     let mut left = vec![0.0f64; cols];
     let mut right = vec![0.0f64; cols];
@@ -101,20 +129,52 @@ pub fn build_scene(figure: &ValidFigure) -> Result<Scene, RenderError> {
         right[p.col] = right[p.col].max(p.right);
     }
 
+    // Equal plot sizes across columns and rows; each column and row is as wide as its
+    // own label areas need.
+    let plot_w = ((grid.w - (cols - 1) as f64 * gap_w - left.iter().chain(&right).sum::<f64>())
+        / cols as f64)
+        .max(MIN_PLOT_SIDE);
+    let plot_h = ((grid.h - (rows - 1) as f64 * gap_h - top.iter().chain(&bottom).sum::<f64>())
+        / rows as f64)
+        .max(MIN_PLOT_SIDE);
+    let starts = |first: f64, before: &[f64], after: &[f64], inner: f64, gap: f64| {
+        let mut at = first;
+        before
+            .iter()
+            .zip(after)
+            .map(|(b, a)| {
+                let start = at;
+                at += b + inner + a + gap;
+                start
+            })
+            .collect::<Vec<f64>>()
+    };
+    let column_x = starts(grid.x, &left, &right, plot_w, gap_w);
+    let row_y = starts(grid.y, &top, &bottom, plot_h, gap_h);
+
+    let mut reports = Vec::with_capacity(panels.len());
     for p in &mut panels {
-        let c = cell(p.row, p.col);
-        let x0 = (c.x + left[p.col]).round();
-        let y0 = (c.y + top[p.row]).round();
-        let x1 = (c.right() - right[p.col]).round().max(x0 + MIN_PLOT_SIDE);
-        let y1 = (c.bottom() - bottom[p.row]).round().max(y0 + MIN_PLOT_SIDE);
+        let x0 = (column_x[p.col] + left[p.col]).round();
+        let y0 = (row_y[p.row] + top[p.row]).round();
+        let x1 = (column_x[p.col] + left[p.col] + plot_w)
+            .round()
+            .max(x0 + MIN_PLOT_SIDE);
+        let y1 = (row_y[p.row] + top[p.row] + plot_h)
+            .round()
+            .max(y0 + MIN_PLOT_SIDE);
         p.plot = Rect {
             x: x0,
             y: y0,
             w: x1 - x0,
             h: y1 - y0,
         };
-        p.choose_x_ticks(p.plot.w);
-        p.draw(&mut scene, &palette);
+        p.choose_x_ticks(p.plot.w, &style);
+        p.draw(&mut scene, &palette, &style);
+        reports.push(AxesReport {
+            plot: p.plot,
+            x: p.x_ticks.clone(),
+            y: p.y_ticks.clone(),
+        });
     }
 
     if let Some((title, size)) = suptitle {
@@ -123,7 +183,7 @@ pub fn build_scene(figure: &ValidFigure) -> Result<Scene, RenderError> {
             size,
             Point {
                 x: figure.width / 2.0,
-                y: FIGURE_PAD + text::ascent(size),
+                y: pad + text::box_ascent(size),
             },
             Anchor::Middle,
             palette.foreground,
@@ -138,7 +198,7 @@ pub fn build_scene(figure: &ValidFigure) -> Result<Scene, RenderError> {
             }
         }
     }
-    Ok(scene)
+    (scene, reports)
 }
 
 /// One axes on its way to the scene.
@@ -154,9 +214,9 @@ struct Panel<'a> {
     bottom: f64,
     left: f64,
     right: f64,
-    x_ticks: Vec<Tick>,
-    y_ticks: Vec<Tick>,
-    colorbar_ticks: Vec<Tick>,
+    x_ticks: AxisTicks,
+    y_ticks: AxisTicks,
+    colorbar_ticks: AxisTicks,
     /// Width of the widest y tick label.
     y_label_width: f64,
     plot: Rect,
@@ -166,49 +226,43 @@ impl<'a> Panel<'a> {
     fn new(
         figure: &ValidFigure,
         index: usize,
-        axes: &'a Axes,
+        resolved: &'a crate::validate::ResolvedAxes,
         cols: usize,
-    ) -> Result<Self, RenderError> {
-        let log = |axis: &Option<crate::spec::Axis>| {
-            axis.as_ref().and_then(|a| a.scale) == Some(Scale::Log)
-        };
-        let prepared = series::prepare(axes, log(&axes.x), log(&axes.y));
-        let base = figure.axes_path(index);
-        let x_limits = axis::limits(
-            &prepared.x_extent,
-            axes.x.as_ref(),
-            LogErrorPath(&format!("{base}/x/scale")),
-        )?;
-        let y_limits = axis::limits(
-            &prepared.y_extent,
-            axes.y.as_ref(),
-            LogErrorPath(&format!("{base}/y/scale")),
-        )?;
-
-        let tick_zone = x_tick_baseline() + text::descent(TICK_LABEL_SIZE);
-        let bottom = tick_zone
-            + axis_label(&axes.x).map_or(0.0, |_| {
-                LABEL_PAD + text::ascent(AXIS_LABEL_SIZE) + text::descent(AXIS_LABEL_SIZE)
-            });
-        // Without a title the top still leaves room for half the top y tick label.
+    ) -> Self {
+        let style = &figure.style;
+        let axes = &resolved.spec;
+        let prepared = series::prepare(
+            axes,
+            &resolved.colors,
+            resolved.x_limits.log,
+            resolved.y_limits.log,
+        );
+        let tick_zone = x_tick_labels_bottom(style);
+        let label_zone = axis_label(&axes.x).map_or(0.0, |_| {
+            style.label_pad + text::box_ascent(style.font_size) + text::box_descent(style.font_size)
+        });
+        // The x offset text hangs below the tick labels at the right end.
+        let bottom = tick_zone + label_zone + style.layout_pad;
         let top = match axes.title.as_deref().filter(|t| !t.is_empty()) {
-            Some(_) => TITLE_PAD + text::ascent(TITLE_SIZE) + text::descent(TITLE_SIZE),
-            None => axis::label_height() / 2.0 + 2.0,
-        };
-        Ok(Panel {
+            // The title's baseline sits `title_pad` above the plot; its descent
+            // hangs into that pad, as in matplotlib.
+            Some(_) => style.title_pad + text::box_ascent(style.title_size),
+            None => 0.0,
+        } + style.layout_pad;
+        Panel {
             axes,
             row: index / cols,
             col: index % cols,
             prepared,
-            x_limits,
-            y_limits,
+            x_limits: resolved.x_limits,
+            y_limits: resolved.y_limits,
             top,
             bottom,
             left: 0.0,
             right: 0.0,
-            x_ticks: Vec::new(),
-            y_ticks: Vec::new(),
-            colorbar_ticks: Vec::new(),
+            x_ticks: AxisTicks::default(),
+            y_ticks: AxisTicks::default(),
+            colorbar_ticks: AxisTicks::default(),
             y_label_width: 0.0,
             plot: Rect {
                 x: 0.0,
@@ -216,7 +270,7 @@ impl<'a> Panel<'a> {
                 w: 0.0,
                 h: 0.0,
             },
-        })
+        }
     }
 
     fn y_scale(&self, top: f64, bottom: f64) -> AxisScale {
@@ -227,65 +281,112 @@ impl<'a> Panel<'a> {
         }
     }
 
-    fn choose_y_ticks(&mut self, height: f64) {
+    fn choose_y_ticks(&mut self, height: f64, style: &Style) {
         let scale = self.y_scale(0.0, height);
         self.y_ticks = axis::choose_ticks(
             self.axes.y.as_ref(),
             &self.prepared.y_ticks,
             &scale,
             Direction::Vertical,
+            style,
         );
         if let Some(spec) = &self.prepared.colorbar {
-            self.colorbar_ticks = colorbar::ticks(spec, height);
+            self.colorbar_ticks = colorbar::ticks(spec, height, style);
         }
         self.plot.h = height;
     }
 
+    /// Grows the room above the plot for what the y ticks put there: the offset text
+    /// above the top-left corner, and the half of a top tick label that sticks out.
+    fn make_room_above(&mut self, style: &Style) {
+        let line = axis::label_height(style.font_size);
+        let mut needed = 0.0f64;
+        if !self.y_ticks.offset.is_empty() {
+            needed = style.px(OFFSET_TEXT_PAD) + line;
+        }
+        let scale = self.y_scale(0.0, self.plot.h);
+        for tick in self.y_ticks.major.iter().chain(&self.y_ticks.minor) {
+            if let (false, Some(y)) = (tick.label.is_empty(), scale.px(tick.value)) {
+                needed = needed.max(line / 2.0 - y);
+            }
+        }
+        self.top = self.top.max(needed + style.layout_pad);
+    }
+
+    /// Grows the room below the plot for an x offset text: it hangs below the tick
+    /// labels at the right end, beside any x label.
+    fn make_room_below(&mut self, style: &Style) {
+        if !self.x_ticks.offset.is_empty() {
+            let needed = x_offset_text_top(style)
+                + text::ascent(style.font_size)
+                + text::descent(style.font_size)
+                + style.layout_pad;
+            self.bottom = self.bottom.max(needed);
+        }
+    }
+
     /// Left and right label areas for a cell `cell_w` wide.
-    fn measure_sides(&mut self, cell_w: f64) {
+    fn measure_sides(&mut self, cell_w: f64, style: &Style) {
         self.y_label_width = self
             .y_ticks
+            .major
             .iter()
-            .map(|t| text::measure(&t.label, TICK_LABEL_SIZE))
+            .chain(&self.y_ticks.minor)
+            .map(|t| axis::label_width(&t.label, style.font_size))
             .fold(0.0, f64::max);
         let has_label = axis_label(&self.axes.y).is_some();
-        self.left = TICK_LENGTH.round()
-            + TICK_PAD
+        self.left = style.tick_length.round()
+            + style.tick_pad
             + self.y_label_width
             + if has_label {
-                LABEL_PAD + text::ascent(AXIS_LABEL_SIZE) + text::descent(AXIS_LABEL_SIZE)
+                style.label_pad
+                    + text::box_ascent(style.font_size)
+                    + text::box_descent(style.font_size)
             } else {
                 0.0
-            };
-        let colorbar = match &self.prepared.colorbar {
-            Some(_) => colorbar::width(self.plot.h, &self.colorbar_ticks),
-            None => 0.0,
+            }
+            + style.layout_pad;
+        // A colorbar takes its own width plus a gap proportional to the plot's.
+        let (colorbar, estimate) = match &self.prepared.colorbar {
+            Some(_) => {
+                let own = colorbar::width(self.plot.h, &self.colorbar_ticks, style);
+                let plot_w =
+                    (cell_w - self.left - own - style.layout_pad) / (1.0 + colorbar::PAD_FRACTION);
+                (own + colorbar::PAD_FRACTION * plot_w.max(0.0), plot_w)
+            }
+            None => (0.0, cell_w - self.left),
         };
         // The last x tick label may hang over the right end of the plot.
-        let estimate = (cell_w - self.left - colorbar).max(MIN_PLOT_SIDE);
-        self.choose_x_ticks(estimate);
+        let estimate = estimate.max(MIN_PLOT_SIDE);
+        self.choose_x_ticks(estimate, style);
         let scale = AxisScale::new(self.x_limits, 0.0, estimate);
         let overhang = self
             .x_ticks
+            .major
             .iter()
+            .chain(&self.x_ticks.minor)
             .filter_map(|t| {
-                Some(scale.px(t.value)? + text::measure(&t.label, TICK_LABEL_SIZE) / 2.0 - estimate)
+                Some(
+                    scale.px(t.value)? + axis::label_width(&t.label, style.font_size) / 2.0
+                        - estimate,
+                )
             })
             .fold(0.0, f64::max);
-        self.right = colorbar + overhang.max(4.0);
+        self.right = colorbar + overhang.max(0.0) + style.layout_pad;
     }
 
-    fn choose_x_ticks(&mut self, width: f64) {
+    fn choose_x_ticks(&mut self, width: f64, style: &Style) {
         let scale = AxisScale::new(self.x_limits, 0.0, width);
         self.x_ticks = axis::choose_ticks(
             self.axes.x.as_ref(),
             &self.prepared.x_ticks,
             &scale,
             Direction::Horizontal,
+            style,
         );
     }
 
-    fn draw(&self, scene: &mut Scene, palette: &Palette) {
+    fn draw(&self, scene: &mut Scene, palette: &Palette, style: &Style) {
         let plot = self.plot;
         let fg = palette.foreground;
         let canvas = Canvas {
@@ -293,35 +394,39 @@ impl<'a> Panel<'a> {
             y: self.y_scale(plot.y, plot.bottom()),
             plot,
             foreground: fg,
+            style: *style,
         };
         let grid =
             |axis: &Option<crate::spec::Axis>| axis.as_ref().and_then(|a| a.grid).unwrap_or(true);
-        let x_positions: Vec<(f64, &Tick)> = self
-            .x_ticks
-            .iter()
-            .filter_map(|t| Some((canvas.x.px(t.value)?, t)))
-            .collect();
-        let y_positions: Vec<(f64, &Tick)> = self
-            .y_ticks
-            .iter()
-            .filter_map(|t| Some((canvas.y.px(t.value)?, t)))
-            .collect();
+        let placed = |ticks: &[Tick], scale: &AxisScale| -> Vec<(f64, Tick)> {
+            ticks
+                .iter()
+                .filter_map(|t| Some((scale.px(t.value)?, t.clone())))
+                .collect()
+        };
+        let x_major = placed(&self.x_ticks.major, &canvas.x);
+        let y_major = placed(&self.y_ticks.major, &canvas.y);
+        let x_minor = placed(&self.x_ticks.minor, &canvas.x);
+        let y_minor = placed(&self.y_ticks.minor, &canvas.y);
+        let hairline = Style::hairline(style.tick_width);
+        let minor_hairline = Style::hairline(style.minor_tick_width);
+        let grid_width = Style::hairline(style.grid_width);
 
         if grid(&self.axes.x) {
-            for &(x, _) in &x_positions {
-                let col = snap_line(x, plot.x, plot.right());
+            for &(x, _) in &x_major {
+                let col = snap_line(x, grid_width, plot.x, plot.right());
                 scene.push(
                     None,
-                    Shape::fill_rect(col, plot.y, 1.0, plot.h, palette.grid),
+                    Shape::fill_rect(col, plot.y, grid_width, plot.h, palette.grid),
                 );
             }
         }
         if grid(&self.axes.y) {
-            for &(y, _) in &y_positions {
-                let row = snap_line(y, plot.y, plot.bottom());
+            for &(y, _) in &y_major {
+                let row = snap_line(y, grid_width, plot.y, plot.bottom());
                 scene.push(
                     None,
-                    Shape::fill_rect(plot.x, row, plot.w, 1.0, palette.grid),
+                    Shape::fill_rect(plot.x, row, plot.w, grid_width, palette.grid),
                 );
             }
         }
@@ -340,9 +445,9 @@ impl<'a> Panel<'a> {
             }
         }
 
-        // Spines: one pixel inside each edge of the plot area, so that ticks at the
-        // limits line up with them.
-        let spine = SPINE_WIDTH.ceil();
+        // Spines: inside each edge of the plot area, so that ticks at the limits line
+        // up with them.
+        let spine = Style::hairline(style.spine_width);
         for rect in [
             Rect {
                 x: plot.x,
@@ -372,45 +477,98 @@ impl<'a> Panel<'a> {
             scene.push(None, Shape::Rect { rect, fill: fg });
         }
 
-        let tick_length = TICK_LENGTH.round();
-        for &(x, tick) in &x_positions {
-            let col = snap_line(x, plot.x, plot.right());
-            scene.push(
-                None,
-                Shape::fill_rect(col, plot.bottom(), 1.0, tick_length, fg),
-            );
-            scene.push(
-                None,
-                tick_label(&tick.label, x, plot.bottom(), Anchor::Middle, false, fg),
-            );
+        for (ticks, length, width) in [
+            (&x_major, style.tick_length.round(), hairline),
+            (&x_minor, style.minor_tick_length.round(), minor_hairline),
+        ] {
+            for (x, tick) in ticks {
+                let col = snap_line(*x, width, plot.x, plot.right());
+                scene.push(
+                    None,
+                    Shape::fill_rect(col, plot.bottom(), width, length, fg),
+                );
+                if !tick.label.is_empty() {
+                    scene.push(
+                        None,
+                        tick_label(
+                            &tick.label,
+                            *x,
+                            plot.bottom(),
+                            Anchor::Middle,
+                            false,
+                            fg,
+                            style,
+                        ),
+                    );
+                }
+            }
         }
-        for &(y, tick) in &y_positions {
-            let row = snap_line(y, plot.y, plot.bottom());
-            scene.push(
-                None,
-                Shape::fill_rect(plot.x - tick_length, row, tick_length, 1.0, fg),
+        let tick_length = style.tick_length.round();
+        for (ticks, length, width) in [
+            (&y_major, tick_length, hairline),
+            (&y_minor, style.minor_tick_length.round(), minor_hairline),
+        ] {
+            for (y, tick) in ticks {
+                let row = snap_line(*y, width, plot.y, plot.bottom());
+                scene.push(
+                    None,
+                    Shape::fill_rect(plot.x - length, row, length, width, fg),
+                );
+                if !tick.label.is_empty() {
+                    scene.push(
+                        None,
+                        tick_label(
+                            &tick.label,
+                            *y,
+                            plot.x - tick_length - style.tick_pad,
+                            Anchor::End,
+                            true,
+                            fg,
+                            style,
+                        ),
+                    );
+                }
+            }
+        }
+        let offset_pad = style.px(OFFSET_TEXT_PAD);
+        if !self.x_ticks.offset.is_empty() {
+            // matplotlib: right-aligned at the axis end, below the tick labels.
+            let mut text = decoration(
+                &self.x_ticks.offset,
+                style.font_size,
+                Point {
+                    x: plot.right(),
+                    y: plot.bottom() + x_offset_text_top(style),
+                },
+                Anchor::End,
+                fg,
             );
-            scene.push(
-                None,
-                tick_label(
-                    &tick.label,
-                    y,
-                    plot.x - tick_length - TICK_PAD,
-                    Anchor::End,
-                    true,
-                    fg,
-                ),
+            text.baseline = Baseline::Top;
+            scene.push(None, Shape::Text(text));
+        }
+        if !self.y_ticks.offset.is_empty() {
+            // matplotlib: left-aligned above the top of the y axis.
+            let mut text = decoration(
+                &self.y_ticks.offset,
+                style.font_size,
+                Point {
+                    x: plot.x,
+                    y: plot.y - offset_pad,
+                },
+                Anchor::Start,
+                fg,
             );
+            text.baseline = Baseline::Bottom;
+            scene.push(None, Shape::Text(text));
         }
 
         let center_x = plot.x + plot.w / 2.0;
         if let Some(label) = axis_label(&self.axes.x) {
-            let size = fit_size(label, AXIS_LABEL_SIZE, plot.w + self.left);
+            let size = fit_size(label, style.font_size, plot.w + self.left);
             let y = plot.bottom()
-                + x_tick_baseline()
-                + text::descent(TICK_LABEL_SIZE)
-                + LABEL_PAD
-                + text::ascent(size);
+                + x_tick_labels_bottom(style)
+                + style.label_pad
+                + text::box_ascent(size);
             scene.push(
                 None,
                 Shape::Text(decoration(
@@ -423,13 +581,14 @@ impl<'a> Panel<'a> {
             );
         }
         if let Some(label) = axis_label(&self.axes.y) {
-            let size = fit_size(label, AXIS_LABEL_SIZE, plot.h + self.top + self.bottom);
+            // Centred on the plot, the label may not reach into a figure title above.
+            let size = fit_size(label, style.font_size, plot.h);
             let x = plot.x
                 - tick_length
-                - TICK_PAD
+                - style.tick_pad
                 - self.y_label_width
-                - LABEL_PAD
-                - text::descent(size);
+                - style.label_pad
+                - text::box_descent(size);
             let mut text = decoration(
                 label,
                 size,
@@ -444,8 +603,8 @@ impl<'a> Panel<'a> {
             scene.push(None, Shape::Text(text));
         }
         if let Some(title) = self.axes.title.as_deref().filter(|t| !t.is_empty()) {
-            let size = fit_size(title, TITLE_SIZE, plot.w + self.left + self.right);
-            let y = plot.y - TITLE_PAD - text::descent(size);
+            let size = fit_size(title, style.title_size, plot.w + self.left + self.right);
+            let y = plot.y - style.title_pad;
             scene.push(
                 None,
                 Shape::Text(decoration(
@@ -463,9 +622,9 @@ impl<'a> Panel<'a> {
         } else {
             LegendPosition::UpperRight
         });
-        legend::draw(scene, plot, position, &entries, palette);
+        legend::draw(scene, plot, position, &entries, palette, style);
         if let Some(spec) = &self.prepared.colorbar {
-            colorbar::draw(scene, spec, plot, &self.colorbar_ticks, palette);
+            colorbar::draw(scene, spec, plot, &self.colorbar_ticks, palette, style);
         }
     }
 }
@@ -477,49 +636,68 @@ fn axis_label(axis: &Option<crate::spec::Axis>) -> Option<&str> {
         .filter(|l| !l.is_empty())
 }
 
-/// Distance from the bottom of the plot area to the baseline of x tick labels.
-fn x_tick_baseline() -> f64 {
-    TICK_LENGTH.round() + TICK_PAD + text::cap_height(TICK_LABEL_SIZE)
+/// Distance from the bottom of the plot area to the baseline of x tick labels: their
+/// box's top sits `tick_pad` below the tick, as matplotlib's `va="top"` labels.
+fn x_tick_baseline(style: &Style) -> f64 {
+    style.tick_length.round() + style.tick_pad + text::box_ascent(style.font_size)
 }
 
-/// The whole-pixel row or column for a hairline at `position`, kept within
-/// `[start, end)` so that lines at the limits sit on the spines.
-pub(crate) fn snap_line(position: f64, start: f64, end: f64) -> f64 {
-    (position - 0.5)
+/// Distance from the bottom of the plot area to the top of the x offset text: 3 pt
+/// below the tick labels, measured with the font's full descent so that the two never
+/// touch.
+fn x_offset_text_top(style: &Style) -> f64 {
+    x_tick_baseline(style) + text::descent(style.font_size) + style.px(OFFSET_TEXT_PAD)
+}
+
+/// Distance from the bottom of the plot area to the bottom of the x tick labels' box.
+fn x_tick_labels_bottom(style: &Style) -> f64 {
+    x_tick_baseline(style) + text::box_descent(style.font_size)
+}
+
+/// The first whole-pixel row or column of a hairline `width` px wide centred at
+/// `position`, kept within `[start, end)` so that lines at the limits sit on the
+/// spines.
+pub(crate) fn snap_line(position: f64, width: f64, start: f64, end: f64) -> f64 {
+    (position - width / 2.0)
         .round()
-        .clamp(start, (end - 1.0).max(start))
+        .clamp(start, (end - width).max(start))
 }
 
 /// A tick label at `position` along its axis. x labels hang below `edge` (the bottom
 /// of the plot); `beside` labels (y axis, colorbar) have their anchor at x = `edge` and
 /// are centred vertically on `position`.
 pub(crate) fn tick_label(
-    label: &str,
+    label: &Label,
     position: f64,
     edge: f64,
     anchor: Anchor,
     beside: bool,
     color: Color,
+    style: &Style,
 ) -> Shape {
+    let size = style.font_size;
     let at = if beside {
         // Centring the cap height looks centred for digits, which most labels are.
         Point {
             x: edge,
-            y: position + text::cap_height(TICK_LABEL_SIZE) / 2.0,
+            y: position + text::cap_height(size) / 2.0,
         }
     } else {
         Point {
             x: position,
-            y: edge + x_tick_baseline(),
+            y: edge + x_tick_baseline(style),
         }
     };
-    Shape::Text(decoration(label, TICK_LABEL_SIZE, at, anchor, color))
+    let mut text = decoration(&label.text, size, at, anchor, color);
+    text.superscript = label.superscript.clone();
+    Shape::Text(text)
 }
 
 fn decoration(text: &str, size: f64, at: Point, anchor: Anchor, color: Color) -> Text {
     Text {
         at,
         text: text.to_string(),
+        superscript: None,
         size,
         color,
         anchor,
@@ -540,7 +718,7 @@ fn fit_size(text: &str, size: f64, room: f64) -> f64 {
 
 /// The box a text occupies on the canvas (horizontal, or rotated by 90°).
 pub fn text_box(t: &Text) -> Rect {
-    let width = text::measure(&t.text, t.size);
+    let width = text::measure_with_superscript(&t.text, t.superscript.as_deref(), t.size);
     let (ascent, descent) = (text::ascent(t.size), text::descent(t.size));
     let before = match t.anchor {
         Anchor::Start => 0.0,

@@ -13,11 +13,8 @@ use super::axis::{AxisScale, Extent, TickSource};
 use super::colormap;
 use super::legend::Handle;
 use super::markers;
-use super::theme::{
-    AREA_ALPHA, BAR_WIDTH, CAP_SIZE, LINE_WIDTH, MARKER_EDGE_WIDTH, MARKER_SIZE, SCATTER_SIZE,
-    TEXT_SIZE,
-};
-use super::ticks::{self, Tick};
+use super::theme::{Style, BAR_WIDTH, HIST_BINS};
+use super::ticker::{self, Label, Tick};
 use crate::color;
 use crate::scene::{Anchor, Baseline, Color, Point, Rect, Scene, Shape, Text};
 use crate::spec::*;
@@ -99,7 +96,7 @@ impl Categories {
             .enumerate()
             .map(|(i, name)| Tick {
                 value: i as f64,
-                label: name.clone(),
+                label: Label::plain(name.clone()),
             })
             .collect()
     }
@@ -108,12 +105,30 @@ impl Categories {
 fn category_name(c: &Category) -> String {
     match c {
         Category::Text(t) => t.clone(),
-        Category::Number(v) => ticks::number(*v),
+        Category::Number(v) => ticker::number(*v),
     }
 }
 
-/// Resolves colors, categories, bar groups and bins for the series of one axes.
-pub fn prepare<'a>(axes: &'a Axes, log_x: bool, log_y: bool) -> Prepared<'a> {
+/// The color a series draws in when it names none: `None` takes the next color of the
+/// cycle. `axhline`/`axvline` draw in `lines.color` (C0) without advancing the cycle,
+/// as in matplotlib; text draws in the theme's foreground.
+pub fn default_color(series: &Series, foreground: Color) -> Option<Color> {
+    match series {
+        Series::Hline(_) | Series::Vline(_) => Some(color::CYCLE[0]),
+        Series::Text(_) | Series::Heatmap(_) => Some(foreground),
+        _ => None,
+    }
+}
+
+/// The data extents of one axes' series (for resolving its limits).
+pub fn extents(axes: &Axes, log_x: bool, log_y: bool) -> (Extent, Extent) {
+    let prepared = prepare(axes, &[], log_x, log_y);
+    (prepared.x_extent, prepared.y_extent)
+}
+
+/// Resolves categories, bar groups and bins for the series of one axes; `colors` are
+/// the series' resolved colors, in order.
+pub fn prepare<'a>(axes: &'a Axes, colors: &[Color], log_x: bool, log_y: bool) -> Prepared<'a> {
     let mut prepared = Prepared {
         series: Vec::with_capacity(axes.series.len()),
         x_extent: Extent::new(log_x),
@@ -123,22 +138,10 @@ pub fn prepare<'a>(axes: &'a Axes, log_x: bool, log_y: bool) -> Prepared<'a> {
         y_inverted: false,
         colorbar: None,
     };
-    let mut cycle = 0usize;
-    for series in &axes.series {
-        let common = series.common();
-        let takes_color = !matches!(series, Series::Heatmap(_) | Series::Text(_));
-        let base = match common.color.and_then(color::parse) {
-            Some(c) => c,
-            None if takes_color => {
-                let c = color::CYCLE[cycle % color::CYCLE.len()];
-                cycle += 1;
-                c
-            }
-            None => Color::rgb(0, 0, 0),
-        };
+    for (i, series) in axes.series.iter().enumerate() {
         prepared.series.push(Styled {
             series,
-            color: base.with_alpha(common.alpha.unwrap_or(1.0)),
+            color: colors.get(i).copied().unwrap_or(Color::rgb(0, 0, 0)),
             bars: Vec::new(),
             value_range: (0.0, 1.0),
         });
@@ -152,18 +155,22 @@ pub fn prepare<'a>(axes: &'a Axes, log_x: bool, log_y: bool) -> Prepared<'a> {
         if let Series::Heatmap(h) = styled.series {
             let rows = h.z.len();
             let cols = h.z.first().map_or(0, Vec::len);
-            let labels = |given: &Option<Vec<Category>>, n: usize| {
-                TickSource::Categories(
-                    (0..n)
-                        .map(|i| Tick {
+            // Named cells are all labeled (thinned only where names collide), as
+            // `set_xticks(range(n), names)`; unnamed ones get the locator's whole
+            // cells.
+            let labels = |given: &Option<Vec<Category>>, n: usize| match given {
+                Some(names) => TickSource::Categories(
+                    names
+                        .iter()
+                        .take(n)
+                        .enumerate()
+                        .map(|(i, c)| Tick {
                             value: i as f64,
-                            label: given
-                                .as_ref()
-                                .and_then(|g| g.get(i))
-                                .map_or_else(|| i.to_string(), category_name),
+                            label: Label::plain(category_name(c)),
                         })
                         .collect(),
-                )
+                ),
+                None => TickSource::Cells,
             };
             prepared.x_ticks = labels(&h.x, cols);
             prepared.y_ticks = labels(&h.y, rows);
@@ -308,7 +315,7 @@ fn histogram(h: &HistSeries) -> Vec<DataRect> {
         count => {
             let n = match count {
                 Some(Bins::Count(n)) => (*n).max(1) as usize,
-                _ => 10,
+                _ => HIST_BINS,
             };
             let (mut lo, mut hi) = finite()
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
@@ -472,6 +479,7 @@ pub struct Canvas {
     /// The plot area; every series item is clipped to it.
     pub plot: Rect,
     pub foreground: Color,
+    pub style: Style,
 }
 
 impl Canvas {
@@ -637,17 +645,19 @@ struct LineLook {
 }
 
 impl LineLook {
+    /// The look from a series' fields (lengths in points) and the figure's style.
     fn new(
+        look: &Style,
         width: Option<f64>,
         style: Option<DashStyle>,
         marker: Option<Marker>,
         size: Option<f64>,
     ) -> Self {
         LineLook {
-            width: width.unwrap_or(LINE_WIDTH),
+            width: width.map_or(look.line_width, |pt| look.px(pt)),
             style: style.unwrap_or_default(),
             marker: marker.unwrap_or(Marker::None),
-            marker_size: size.unwrap_or(MARKER_SIZE),
+            marker_size: size.map_or(look.marker_size, |pt| look.px(pt)),
         }
     }
 
@@ -704,7 +714,15 @@ fn draw_markers(
         if let Some(p) = point(i) {
             let size = size(i);
             if canvas.near_plot(p, size) {
-                markers::push(scene, Some(canvas.plot), marker, p, size, color(i));
+                markers::push(
+                    scene,
+                    Some(canvas.plot),
+                    marker,
+                    p,
+                    size,
+                    canvas.style.marker_edge_width,
+                    color(i),
+                );
             }
         }
     }
@@ -714,9 +732,10 @@ fn draw_markers(
 pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<Handle> {
     let color = styled.color;
     let clip = canvas.plot;
+    let st = canvas.style;
     match styled.series {
         Series::Line(s) => {
-            let look = LineLook::new(s.linewidth, s.linestyle, s.marker, s.markersize);
+            let look = LineLook::new(&st, s.linewidth, s.linestyle, s.marker, s.markersize);
             let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
             draw_line(scene, canvas, s.y.len(), point, &look, color);
             Some(look.handle(color))
@@ -726,7 +745,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
                 None | Some(Marker::None) => Marker::Circle,
                 Some(m) => m,
             };
-            let default_size = s.size.unwrap_or(SCATTER_SIZE);
+            let default_size = s.size.map_or(st.marker_size, |pt| st.px(pt));
             let alpha = s.alpha.unwrap_or(1.0);
             let colors: Option<Vec<Color>> = s.colors.as_ref().map(|list| {
                 list.iter()
@@ -738,7 +757,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
                 s.sizes
                     .as_ref()
                     .and_then(|sizes| sizes.get(i).copied().flatten())
-                    .unwrap_or(default_size)
+                    .map_or(default_size, |pt| st.px(pt))
             };
             let color_at = |i: usize| {
                 colors
@@ -754,7 +773,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
             })
         }
         Series::Step(s) => {
-            let look = LineLook::new(s.linewidth, s.linestyle, s.marker, s.markersize);
+            let look = LineLook::new(&st, s.linewidth, s.linestyle, s.marker, s.markersize);
             let n = s.y.len();
             let data = |i: usize| Some((x_at(s.x.as_ref(), i)?, s.y[i]?));
             // Each point becomes its corner points; a gap breaks the staircase.
@@ -798,20 +817,23 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
             Some(look.handle(color))
         }
         Series::Area(s) => {
-            let look = LineLook::new(s.linewidth, s.linestyle, s.marker, s.markersize);
+            // matplotlib's `fill_between` draws no edge line: only an explicit
+            // `linewidth` adds one.
+            let look = LineLook::new(
+                &st,
+                Some(s.linewidth.unwrap_or(0.0)),
+                s.linestyle,
+                s.marker,
+                s.markersize,
+            );
             let n = s.y.len();
             let low = |i: usize| match &s.y2 {
                 Some(y2) => y2.get(i).copied().flatten(),
                 None => Some(0.0),
             };
-            // An explicit `alpha` is the fill's opacity, as in `fill_between(alpha=...)`
-            // (already in `color`); without one, the fill is translucent so that the
-            // grid and other series show through.
-            let fill = if s.alpha.is_some() {
-                color
-            } else {
-                color.with_alpha(AREA_ALPHA)
-            };
+            // `alpha` is the fill's opacity, as in `fill_between(alpha=...)`; it is
+            // already in `color`.
+            let fill = color;
             // One polygon per run of points where x, y and y2 all exist.
             let mut run: Vec<(Point, Point)> = Vec::new();
             let flush = |run: &mut Vec<(Point, Point)>, scene: &mut Scene| {
@@ -859,18 +881,17 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
             draw_line(scene, canvas, n, point, &look, color);
             Some(Handle::Patch {
                 fill,
-                edge: Some(color),
+                edge: (look.width > 0.0).then_some(color),
             })
         }
         Series::Errorbar(s) => {
-            let look = LineLook::new(s.linewidth, s.linestyle, s.marker, s.markersize);
+            let look = LineLook::new(&st, s.linewidth, s.linestyle, s.marker, s.markersize);
             let n = s.y.len();
             let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
             draw_line(scene, canvas, n, point, &look, color);
-            let cap = s.capsize.unwrap_or(CAP_SIZE);
-            let bar_stroke =
-                markers::stroke(color, look.width.max(MARKER_EDGE_WIDTH), DashStyle::Solid);
-            let cap_stroke = markers::stroke(color, MARKER_EDGE_WIDTH, DashStyle::Solid);
+            let cap = s.capsize.map_or(st.cap_size, |pt| st.px(pt));
+            let bar_stroke = markers::stroke(color, look.width, DashStyle::Solid);
+            let cap_stroke = markers::stroke(color, st.marker_edge_width, DashStyle::Solid);
             let segment = |a: Point, b: Point, stroke: &crate::scene::Stroke| Shape::Path {
                 points: vec![a, b],
                 closed: false,
@@ -953,7 +974,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
         Series::Hline(h) => {
             let stroke = markers::stroke(
                 color,
-                h.linewidth.unwrap_or(LINE_WIDTH),
+                h.linewidth.map_or(st.line_width, |pt| st.px(pt)),
                 h.linestyle.unwrap_or_default(),
             );
             if let Some(y) = canvas.y.px(h.y) {
@@ -969,7 +990,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
         Series::Vline(v) => {
             let stroke = markers::stroke(
                 color,
-                v.linewidth.unwrap_or(LINE_WIDTH),
+                v.linewidth.map_or(st.line_width, |pt| st.px(pt)),
                 v.linestyle.unwrap_or_default(),
             );
             if let Some(x) = canvas.x.px(v.x) {
@@ -989,10 +1010,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
             })
         }
         Series::Text(t) => {
-            let text_color = match t.color.as_deref().and_then(color::parse) {
-                Some(c) => c.with_alpha(t.alpha.unwrap_or(1.0)),
-                None => canvas.foreground.with_alpha(t.alpha.unwrap_or(1.0)),
-            };
+            let text_color = color;
             if let Some(at) = canvas.point(Some(t.x), Some(t.y)) {
                 if canvas.near_plot(at, 0.0) {
                     scene.push(
@@ -1000,7 +1018,8 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
                         Shape::Text(Text {
                             at,
                             text: t.text.clone(),
-                            size: t.fontsize.unwrap_or(TEXT_SIZE),
+                            superscript: None,
+                            size: t.fontsize.map_or(st.font_size, |pt| st.px(pt)),
                             color: text_color,
                             anchor: match t.ha.unwrap_or_default() {
                                 HAlign::Left => Anchor::Start,

@@ -3,6 +3,7 @@
 //! orientation, themes, errors).
 
 use super::*;
+use crate::error::RenderError;
 use crate::scene::Item;
 use crate::validate::{validate, Limits as SpecLimits};
 
@@ -16,7 +17,7 @@ fn scene_of(spec: &str) -> Scene {
 fn try_scene(spec: &str) -> Result<Scene, RenderError> {
     let figure = crate::parse_figure(spec.as_bytes())?;
     let valid = validate(figure, 1.0, &SpecLimits::default())?;
-    build_scene(&valid)
+    Ok(build_scene(&valid))
 }
 
 fn texts(scene: &Scene) -> Vec<&Text> {

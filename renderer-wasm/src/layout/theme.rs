@@ -1,64 +1,150 @@
-//! The look: colors of the light and dark themes, font sizes and the matplotlib
-//! dimensions (in CSS px, taking matplotlib's points as pixels) that layout uses.
+//! The look, in one place: matplotlib's rcParams defaults (in points, as matplotlib
+//! states them), the [`Style`] that turns them into pixels for one figure's `dpi` and
+//! font size, and the colors of the light and dark themes.
+//!
+//! "What is the default X" has its answer here and nowhere else: validation resolves a
+//! spec against a [`Style`], and layout reads only resolved pixel values.
 
 use crate::scene::Color;
 use crate::spec::Theme;
 
-/// Tick labels (matplotlib: 10 pt).
-pub const TICK_LABEL_SIZE: f64 = 10.5;
-/// Axis labels (matplotlib: 10 pt, but they read better a step above tick labels).
-pub const AXIS_LABEL_SIZE: f64 = 12.0;
-/// Axes titles (matplotlib: 12 pt).
-pub const TITLE_SIZE: f64 = 13.5;
-/// The figure title (matplotlib's suptitle: 12 pt; larger here so that it ranks above
-/// the axes titles).
-pub const SUPTITLE_SIZE: f64 = 15.5;
-/// Legend entries (matplotlib: 10 pt).
-pub const LEGEND_SIZE: f64 = 10.5;
-/// `text` series without a `fontsize`.
-pub const TEXT_SIZE: f64 = 12.0;
+/// matplotlib's default `figure.dpi`.
+pub const DEFAULT_DPI: f64 = 100.0;
+/// matplotlib's default `font.size`, in points.
+pub const DEFAULT_FONT_SIZE: f64 = 10.0;
+/// Points per inch.
+pub const POINTS_PER_INCH: f64 = 72.0;
 
-/// Spine and tick width (matplotlib `axes.linewidth`, `xtick.major.width`).
-pub const SPINE_WIDTH: f64 = 0.8;
-/// Tick length, outward (matplotlib `xtick.major.size`).
-pub const TICK_LENGTH: f64 = 3.5;
-/// Gap between a tick and its label (matplotlib `xtick.major.pad`).
-pub const TICK_PAD: f64 = 3.5;
-/// Gap between tick labels and the axis label (matplotlib `axes.labelpad`).
-pub const LABEL_PAD: f64 = 4.0;
-/// Gap between the plot area and its title (matplotlib `axes.titlepad`).
-pub const TITLE_PAD: f64 = 6.0;
-/// Empty border around the whole figure.
-pub const FIGURE_PAD: f64 = 8.0;
-/// Space between neighbouring subplots, beyond their own labels.
-pub const CELL_GAP: f64 = 12.0;
-/// Smallest gap between two tick labels on one axis, as a fraction of the font size.
+/// matplotlib's relative font sizes (`font_manager.font_scalings`).
+const LARGE: f64 = 1.2;
+
+/// rcParams in points (matplotlib 3.10's `matplotlibrc` defaults).
+mod rc {
+    /// `xtick.major.size`, `ytick.major.size`.
+    pub const MAJOR_TICK_SIZE: f64 = 3.5;
+    /// `xtick.minor.size`.
+    pub const MINOR_TICK_SIZE: f64 = 2.0;
+    /// `xtick.major.width`.
+    pub const MAJOR_TICK_WIDTH: f64 = 0.8;
+    /// `xtick.minor.width`.
+    pub const MINOR_TICK_WIDTH: f64 = 0.6;
+    /// `xtick.major.pad`.
+    pub const TICK_PAD: f64 = 3.5;
+    /// `axes.linewidth`.
+    pub const SPINE_WIDTH: f64 = 0.8;
+    /// `axes.labelpad`.
+    pub const LABEL_PAD: f64 = 4.0;
+    /// `axes.titlepad`.
+    pub const TITLE_PAD: f64 = 6.0;
+    /// `grid.linewidth`.
+    pub const GRID_WIDTH: f64 = 0.8;
+    /// `lines.linewidth`.
+    pub const LINE_WIDTH: f64 = 1.5;
+    /// `lines.markersize`; also the default scatter diameter (`s = markersize²`).
+    pub const MARKER_SIZE: f64 = 6.0;
+    /// `lines.markeredgewidth`: unfilled markers (`x`, `+`), error bar caps, and the
+    /// edge every scatter marker gets in its own color.
+    pub const MARKER_EDGE_WIDTH: f64 = 1.0;
+    /// `errorbar.capsize`: matplotlib draws no caps unless asked.
+    pub const CAP_SIZE: f64 = 0.0;
+    /// `patch.linewidth`: the legend frame.
+    pub const PATCH_WIDTH: f64 = 1.0;
+    /// `figure.constrained_layout.w_pad` / `h_pad` (0.04167 in): the gap around every
+    /// axes and its decorations, and between them and the figure's edge.
+    pub const LAYOUT_PAD: f64 = 3.0;
+}
+
+/// Smallest gap between two tick labels on one axis, as a fraction of their font size.
+/// matplotlib lets labels overlap; plotbox thins ticks instead.
 pub const TICK_LABEL_GAP: f64 = 0.6;
 /// matplotlib `axes.xmargin` / `axes.ymargin`.
 pub const DATA_MARGIN: f64 = 0.05;
-
-/// Default line width (matplotlib `lines.linewidth`).
-pub const LINE_WIDTH: f64 = 1.5;
-/// Default marker diameter (matplotlib `lines.markersize`).
-pub const MARKER_SIZE: f64 = 6.0;
-/// Stroke width of unfilled markers (`x`, `+`) and error bar caps
-/// (matplotlib `lines.markeredgewidth`).
-pub const MARKER_EDGE_WIDTH: f64 = 1.0;
-/// Default scatter marker diameter.
-pub const SCATTER_SIZE: f64 = 6.0;
-/// Default half-length of error bar caps.
-pub const CAP_SIZE: f64 = 3.0;
-/// Fill opacity of `area` series: light enough that the grid and overlapping areas
-/// show through, with the full-color edge line carrying the value.
-pub const AREA_ALPHA: f64 = 0.35;
+/// matplotlib `figure.constrained_layout.wspace` / `hspace`: the space between
+/// subplots, as a fraction of the figure.
+pub const SUBPLOT_SPACE: f64 = 0.02;
 /// Default bar width as a fraction of the category slot (matplotlib and pandas).
 pub const BAR_WIDTH: f64 = 0.8;
+/// Default histogram bin count (`hist.bins`).
+pub const HIST_BINS: usize = 10;
+/// matplotlib `legend.framealpha`.
+pub const LEGEND_FACE_ALPHA: f64 = 0.8;
 
 /// Dash patterns in units of the line width (matplotlib `lines.*_pattern`, which
 /// matplotlib scales by the line width too).
 pub const DASHED: [f64; 2] = [3.7, 1.6];
 pub const DOTTED: [f64; 2] = [1.0, 1.65];
 pub const DASHDOT: [f64; 4] = [6.4, 1.6, 1.0, 1.6];
+
+/// Every size layout uses, in CSS pixels for one figure's `dpi` and font size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Style {
+    /// Pixels per point: `dpi / 72`.
+    pub px_per_pt: f64,
+    /// `font.size` in px: tick labels, axis labels, legend and `text` (all `medium`).
+    pub font_size: f64,
+    /// Axes titles and the figure title (`large`).
+    pub title_size: f64,
+    pub tick_length: f64,
+    pub minor_tick_length: f64,
+    pub tick_width: f64,
+    pub minor_tick_width: f64,
+    pub tick_pad: f64,
+    pub spine_width: f64,
+    pub label_pad: f64,
+    pub title_pad: f64,
+    pub grid_width: f64,
+    pub line_width: f64,
+    pub marker_size: f64,
+    pub marker_edge_width: f64,
+    pub cap_size: f64,
+    pub legend_frame_width: f64,
+    pub layout_pad: f64,
+}
+
+impl Style {
+    /// The style of a figure at `dpi` whose font is `font_size_pt` points.
+    pub fn new(dpi: f64, font_size_pt: f64) -> Self {
+        let px_per_pt = dpi / POINTS_PER_INCH;
+        let px = |pt: f64| pt * px_per_pt;
+        Style {
+            px_per_pt,
+            font_size: px(font_size_pt),
+            title_size: px(font_size_pt * LARGE),
+            tick_length: px(rc::MAJOR_TICK_SIZE),
+            minor_tick_length: px(rc::MINOR_TICK_SIZE),
+            tick_width: px(rc::MAJOR_TICK_WIDTH),
+            minor_tick_width: px(rc::MINOR_TICK_WIDTH),
+            tick_pad: px(rc::TICK_PAD),
+            spine_width: px(rc::SPINE_WIDTH),
+            label_pad: px(rc::LABEL_PAD),
+            title_pad: px(rc::TITLE_PAD),
+            grid_width: px(rc::GRID_WIDTH),
+            line_width: px(rc::LINE_WIDTH),
+            marker_size: px(rc::MARKER_SIZE),
+            marker_edge_width: px(rc::MARKER_EDGE_WIDTH),
+            cap_size: px(rc::CAP_SIZE),
+            legend_frame_width: px(rc::PATCH_WIDTH),
+            layout_pad: px(rc::LAYOUT_PAD),
+        }
+    }
+
+    /// A length given in points, in px.
+    pub fn px(&self, points: f64) -> f64 {
+        points * self.px_per_pt
+    }
+
+    /// A hairline's width in whole pixels (at least one): grid lines, spines and ticks
+    /// are pixel-snapped rectangles, as matplotlib's Agg snapping draws them.
+    pub fn hairline(width: f64) -> f64 {
+        width.round().max(1.0)
+    }
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style::new(DEFAULT_DPI, DEFAULT_FONT_SIZE)
+    }
+}
 
 /// The colors of one theme.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,30 +158,25 @@ pub struct Palette {
     pub legend_edge: Color,
 }
 
-/// matplotlib `legend.framealpha`.
-pub const LEGEND_FACE_ALPHA: f64 = 0.8;
-
 impl Palette {
     pub fn of(theme: Theme) -> Self {
         match theme {
             Theme::Light => Palette {
                 background: Color::rgb(255, 255, 255),
                 foreground: Color::rgb(0, 0, 0),
-                // matplotlib `grid.color` is #b0b0b0 at 0.8 pt; a full pixel of it is
-                // heavier, so this is the same gray a little lighter.
-                grid: Color::rgb(0xd0, 0xd0, 0xd0),
+                // `grid.color`.
+                grid: Color::rgb(0xb0, 0xb0, 0xb0),
                 legend_face: Color::rgb(255, 255, 255),
-                // matplotlib `legend.edgecolor` "0.8".
+                // `legend.edgecolor` "0.8".
                 legend_edge: Color::rgb(0xcc, 0xcc, 0xcc),
             },
-            // matplotlib's `dark_background` style, with the grid dimmed the way the
-            // light grid is (its own white grid overpowers the data).
+            // matplotlib's `dark_background` style.
             Theme::Dark => Palette {
                 background: Color::rgb(0, 0, 0),
                 foreground: Color::rgb(255, 255, 255),
-                grid: Color::rgb(0x44, 0x44, 0x44),
+                grid: Color::rgb(255, 255, 255),
                 legend_face: Color::rgb(0, 0, 0),
-                legend_edge: Color::rgb(0x80, 0x80, 0x80),
+                legend_edge: Color::rgb(0xcc, 0xcc, 0xcc),
             },
         }
     }
