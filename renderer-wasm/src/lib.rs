@@ -8,6 +8,11 @@
 //!                                                                                  └─png─▶ PNG bytes
 //! ```
 //!
+//! `validate` also resolves: the `ValidFigure` carries every default (matplotlib's
+//! rcParams, in pixels for the figure's dpi), each series' color and each axis' range,
+//! so that everything that can be wrong with a spec is reported before layout, which
+//! cannot fail.
+//!
 //! The crate compiles to `wasm32-unknown-unknown` as the module that both the host
 //! sandbox and the browser run (see [`abi`] for its exports), and natively as an rlib
 //! for tests and benchmarks. Both builds give byte-identical SVG: everything that

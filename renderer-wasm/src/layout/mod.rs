@@ -1,13 +1,16 @@
-//! Layout: a [`ValidFigure`] becomes a [`Scene`].
+//! Layout: a resolved [`ValidFigure`] becomes a [`Scene`]; it cannot fail.
 //!
-//! The figure is split into the subplot grid (below the figure title); each cell holds
-//! one axes whose plot area is what remains after its labels: titles above, tick labels
-//! and the x label below, tick labels and the y label on the left, a colorbar on the
-//! right. Label areas are measured with the embedded font before anything is placed,
-//! and aligned across each grid row and column as matplotlib's constrained layout
-//! does. Ticks are then chosen for the final plot sizes so that their labels never
-//! collide, and everything is drawn back to front: grid, series (clipped to the plot
-//! area), spines, ticks, labels, legend.
+//! Geometry follows matplotlib's constrained layout: each axes' decorations (titles and
+//! the y offset text above, tick labels, x label and x offset text below, tick labels
+//! and y label on the left, a colorbar on the right) get a 3 pt pad around them, the
+//! label areas are aligned across each grid row and column, and every plot area in the
+//! grid gets the same size. Every length comes from the figure's [`theme::Style`]
+//! (matplotlib's rcParams in points, through the figure's dpi). Ticks and their labels
+//! are matplotlib's ([`ticker`]) for the final plot sizes; where matplotlib would let
+//! labels collide, fewer are chosen. Everything is drawn back to front: grid, series
+//! (clipped to the plot area), spines, ticks, labels, legend.
+//!
+//! `tests/oracle_goldens.rs` compares the axes boxes and ticks with matplotlib's own.
 //!
 //! Axis-aligned hairlines (grid, spines, ticks) are pixel-snapped [`Shape::Rect`]s:
 //! crisp in both encoders and far cheaper to rasterize than strokes.
