@@ -62,13 +62,18 @@ fn root() -> PathBuf {
 }
 
 fn spec_path(case: &str) -> PathBuf {
-    match case.strip_prefix("example:") {
-        Some(name) => root().join("docs/examples").join(format!("{name}.json")),
-        None => root()
-            .join("renderer-wasm/tests/golden")
-            .join(case)
-            .join("spec.json"),
+    if let Some(name) = case.strip_prefix("example:") {
+        return root().join("docs/examples").join(format!("{name}.json"));
     }
+    if let Some(name) = case.strip_prefix("spec:") {
+        return root()
+            .join("renderer-wasm/tests/oracle/specs")
+            .join(format!("{name}.json"));
+    }
+    root()
+        .join("renderer-wasm/tests/golden")
+        .join(case)
+        .join("spec.json")
 }
 
 fn report(spec: &[u8]) -> Result<(f64, f64, Vec<AxesReport>), String> {

@@ -5,8 +5,12 @@ Subcommands (run from anywhere; paths are relative to the repository root):
 
   table    renderer-wasm/tests/oracle/ticks.json: tick locations, labels, offset
            text and tick_space for a generated grid of axis ranges and lengths.
-  goldens  renderer-wasm/tests/oracle/goldens.json: for every golden spec and every
-           docs example, the figure's axes boxes and ticks as matplotlib lays them out.
+  goldens  renderer-wasm/tests/oracle/goldens.json: for every golden spec, every
+           docs example and every oracle-only spec (renderer-wasm/tests/oracle/specs/,
+           written by make_specs.py), the figure's axes boxes and ticks as matplotlib
+           lays them out.
+  specs    renderer-wasm/tests/oracle/specs/*.json: the oracle-only specs
+           (make_specs.py; run `goldens` after it).
   gallery  docs/gallery/: each spec drawn by matplotlib and by the plotbox binary,
            side by side in docs/gallery/README.md.
 
@@ -36,6 +40,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ORACLE_DIR = ROOT / "renderer-wasm" / "tests" / "oracle"
 GOLDEN_DIR = ROOT / "renderer-wasm" / "tests" / "golden"
 EXAMPLES_DIR = ROOT / "docs" / "examples"
+# Oracle-only specs (written by make_specs.py): shapes the goldens do not cover.
+ORACLE_SPECS_DIR = ORACLE_DIR / "specs"
 GALLERY_DIR = ROOT / "docs" / "gallery"
 PLOTBOX_BIN = ROOT / "target" / "release" / "plotbox"
 
@@ -306,6 +312,11 @@ def spec_files():
     return out
 
 
+def oracle_spec_files():
+    """(case name, spec path): every oracle-only spec, `spec:<file stem>`."""
+    return [(f"spec:{p.stem}", p) for p in sorted(ORACLE_SPECS_DIR.glob("*.json"))]
+
+
 def box_px(bbox, fig_height):
     """A display bbox as [left, top, right, bottom], origin at the figure's top left."""
     return [float(bbox.x0), float(fig_height - bbox.y1), float(bbox.x1), float(fig_height - bbox.y0)]
@@ -346,7 +357,7 @@ def golden_case(spec):
 
 def cmd_goldens(_args):
     cases = {}
-    for name, path in spec_files():
+    for name, path in spec_files() + oracle_spec_files():
         spec = json.loads(path.read_text(encoding="utf-8"))
         try:
             cases[name] = golden_case(spec)
@@ -422,6 +433,13 @@ def cmd_gallery(args):
     return 1 if failures else 0
 
 
+# --------------------------------------------------------------------------- specs
+
+def cmd_specs(_args):
+    import make_specs
+    return make_specs.main()
+
+
 # --------------------------------------------------------------------------- main
 
 def main(argv=None):
@@ -429,6 +447,7 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("table", help="write renderer-wasm/tests/oracle/ticks.json").set_defaults(func=cmd_table)
     sub.add_parser("goldens", help="write renderer-wasm/tests/oracle/goldens.json").set_defaults(func=cmd_goldens)
+    sub.add_parser("specs", help="write renderer-wasm/tests/oracle/specs/*.json (make_specs.py)").set_defaults(func=cmd_specs)
     gallery = sub.add_parser("gallery", help="write docs/gallery/: plotbox and matplotlib PNGs side by side")
     gallery.add_argument("--plotbox", default=str(PLOTBOX_BIN),
                          help="the plotbox binary (default: target/release/plotbox)")

@@ -1,8 +1,9 @@
 #!/bin/sh
-# Runs one oracle subcommand (table, goldens or gallery) with the pinned matplotlib.
+# Runs one oracle subcommand (table, specs, goldens or gallery) with the pinned matplotlib.
 # The venv lives in target/mpl-oracle-venv (ignored by git) and is made on first use.
 #
 #   tools/mpl-oracle/regen.sh table
+#   tools/mpl-oracle/regen.sh specs      (rewrites the oracle-only specs; run goldens after)
 #   tools/mpl-oracle/regen.sh goldens
 #   tools/mpl-oracle/regen.sh gallery [--plotbox PATH]
 set -eu
@@ -10,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 venv="$root/target/mpl-oracle-venv"
 if [ $# -lt 1 ]; then
-    echo "usage: $0 table|goldens|gallery [options]" >&2
+    echo "usage: $0 table|specs|goldens|gallery [options]" >&2
     exit 2
 fi
 # A stamp of the requirements it was made from, so a changed pin rebuilds the venv.
