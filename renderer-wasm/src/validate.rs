@@ -17,7 +17,7 @@ use crate::color;
 use crate::error::{pointer_push, RenderError};
 use crate::layout::axis::{self, Limits as AxisLimits};
 use crate::layout::series;
-use crate::layout::theme::{Palette, Style, DEFAULT_DPI, DEFAULT_FONT_SIZE};
+use crate::layout::theme::{Palette, SeriesLook, Style, DEFAULT_DPI, DEFAULT_FONT_SIZE};
 use crate::scene::Color;
 use crate::spec::*;
 
@@ -98,9 +98,10 @@ pub struct ValidFigure {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedAxes {
     pub spec: Axes,
-    /// Each series' color with its `alpha` applied: its own, or the next of the color
-    /// cycle (series that draw in a fixed color do not advance the cycle).
-    pub colors: Vec<Color>,
+    /// Each series' look: its color with `alpha` applied (its own, or the next of the
+    /// color cycle; series that draw in a fixed color do not advance the cycle), and
+    /// every style length in px with matplotlib's defaults filled in.
+    pub looks: Vec<SeriesLook>,
     pub x_limits: AxisLimits,
     pub y_limits: AxisLimits,
 }
@@ -276,7 +277,7 @@ pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigu
             format!("/axes/{i}")
         };
         check_axes(&base, &ax, &mut budget)?;
-        resolved.push(resolve_axes(&base, ax, foreground)?);
+        resolved.push(resolve_axes(&base, ax, &style, foreground)?);
     }
 
     Ok(ValidFigure {
@@ -302,13 +303,19 @@ pub const DPI_RANGE: (f64, f64) = (1.0, 2400.0);
 
 /// Resolves the colors and axis ranges of one checked axes. A log axis whose series
 /// have no positive value is refused here, with the path of its `scale`.
-fn resolve_axes(base: &str, spec: Axes, foreground: Color) -> Result<ResolvedAxes, RenderError> {
+fn resolve_axes(
+    base: &str,
+    spec: Axes,
+    style: &Style,
+    foreground: Color,
+) -> Result<ResolvedAxes, RenderError> {
     let mut cycle = 0usize;
-    let colors = spec
+    let looks: Vec<SeriesLook> = spec
         .series
         .iter()
         .map(|s| {
             let common = s.common();
+            let alpha = common.alpha.unwrap_or(1.0);
             let own = common.color.and_then(color::parse);
             let color = match (own, series::default_color(s, foreground)) {
                 (Some(c), _) => c,
@@ -318,17 +325,30 @@ fn resolve_axes(base: &str, spec: Axes, foreground: Color) -> Result<ResolvedAxe
                     cycle += 1;
                     c
                 }
+            }
+            .with_alpha(alpha);
+            // Checked by `check_series`: every entry parses.
+            let point_colors = match s {
+                Series::Scatter(sc) => sc.colors.as_ref().map(|list| {
+                    list.iter()
+                        .map(|c| color::parse(c).map_or(color, |c| c.with_alpha(alpha)))
+                        .collect()
+                }),
+                _ => None,
             };
-            color.with_alpha(common.alpha.unwrap_or(1.0))
+            style.series_look(s, color, point_colors)
         })
         .collect();
     let log = |a: &Option<Axis>| a.as_ref().and_then(|a| a.scale) == Some(Scale::Log);
-    let (x_extent, y_extent) = series::extents(&spec, log(&spec.x), log(&spec.y));
+    let (x_extent, y_extent) = {
+        let prepared = series::prepare(&spec, &looks, log(&spec.x), log(&spec.y));
+        (prepared.x_extent, prepared.y_extent)
+    };
     let x_limits = axis::limits(&x_extent, spec.x.as_ref(), &format!("{base}/x/scale"))?;
     let y_limits = axis::limits(&y_extent, spec.y.as_ref(), &format!("{base}/y/scale"))?;
     Ok(ResolvedAxes {
         spec,
-        colors,
+        looks,
         x_limits,
         y_limits,
     })

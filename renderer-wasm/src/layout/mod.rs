@@ -236,7 +236,7 @@ impl<'a> Panel<'a> {
         let axes = &resolved.spec;
         let prepared = series::prepare(
             axes,
-            &resolved.colors,
+            &resolved.looks,
             resolved.x_limits.log,
             resolved.y_limits.log,
         );

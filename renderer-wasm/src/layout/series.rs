@@ -13,7 +13,7 @@ use super::axis::{AxisScale, Extent, TickSource};
 use super::colormap;
 use super::legend::Handle;
 use super::markers;
-use super::theme::{Style, BAR_WIDTH, HIST_BINS};
+use super::theme::{SeriesLook, Style, BAR_WIDTH, HIST_BINS};
 use super::ticker::{self, Label, Tick};
 use crate::color;
 use crate::scene::{Anchor, Baseline, Color, Point, Rect, Scene, Shape, Text};
@@ -35,8 +35,8 @@ pub struct DataRect {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Styled<'a> {
     pub series: &'a Series,
-    /// The color with the series' `alpha` applied.
-    pub color: Color,
+    /// Its look, resolved by validation.
+    pub look: &'a SeriesLook,
     /// Bars and histogram bins, in data coordinates.
     pub bars: Vec<DataRect>,
     /// Heatmap color range.
@@ -120,15 +120,14 @@ pub fn default_color(series: &Series, foreground: Color) -> Option<Color> {
     }
 }
 
-/// The data extents of one axes' series (for resolving its limits).
-pub fn extents(axes: &Axes, log_x: bool, log_y: bool) -> (Extent, Extent) {
-    let prepared = prepare(axes, &[], log_x, log_y);
-    (prepared.x_extent, prepared.y_extent)
-}
-
-/// Resolves categories, bar groups and bins for the series of one axes; `colors` are
-/// the series' resolved colors, in order.
-pub fn prepare<'a>(axes: &'a Axes, colors: &[Color], log_x: bool, log_y: bool) -> Prepared<'a> {
+/// Resolves categories, bar groups, bins and data extents for the series of one axes;
+/// `looks` are the series' resolved looks, one each, in order.
+pub fn prepare<'a>(
+    axes: &'a Axes,
+    looks: &'a [SeriesLook],
+    log_x: bool,
+    log_y: bool,
+) -> Prepared<'a> {
     let mut prepared = Prepared {
         series: Vec::with_capacity(axes.series.len()),
         x_extent: Extent::new(log_x),
@@ -138,10 +137,11 @@ pub fn prepare<'a>(axes: &'a Axes, colors: &[Color], log_x: bool, log_y: bool) -
         y_inverted: false,
         colorbar: None,
     };
-    for (i, series) in axes.series.iter().enumerate() {
+    // Validation resolves one look per series; `zip` keeps this total regardless.
+    for (series, look) in axes.series.iter().zip(looks) {
         prepared.series.push(Styled {
             series,
-            color: colors.get(i).copied().unwrap_or(Color::rgb(0, 0, 0)),
+            look,
             bars: Vec::new(),
             value_range: (0.0, 1.0),
         });
@@ -636,37 +636,12 @@ fn push_lines(
     }
 }
 
-/// Line style fields shared by line, area, step and errorbar.
-struct LineLook {
-    width: f64,
-    style: DashStyle,
-    marker: Marker,
-    marker_size: f64,
-}
-
-impl LineLook {
-    /// The look from a series' fields (lengths in points) and the figure's style.
-    fn new(
-        look: &Style,
-        width: Option<f64>,
-        style: Option<DashStyle>,
-        marker: Option<Marker>,
-        size: Option<f64>,
-    ) -> Self {
-        LineLook {
-            width: width.map_or(look.line_width, |pt| look.px(pt)),
-            style: style.unwrap_or_default(),
-            marker: marker.unwrap_or(Marker::None),
-            marker_size: size.map_or(look.marker_size, |pt| look.px(pt)),
-        }
-    }
-
-    fn handle(&self, color: Color) -> Handle {
-        Handle::Line {
-            stroke: markers::stroke(color, self.width, self.style),
-            marker: (self.marker != Marker::None).then_some((self.marker, self.marker_size)),
-            color,
-        }
+/// The legend handle of a line-like series: a line sample with its marker.
+fn line_handle(look: &SeriesLook) -> Handle {
+    Handle::Line {
+        stroke: markers::stroke(look.color, look.line_width, look.line_style),
+        marker: (look.marker != Marker::None).then_some((look.marker, look.marker_size)),
+        color: look.color,
     }
 }
 
@@ -676,15 +651,15 @@ fn draw_line(
     canvas: &Canvas,
     n: usize,
     point: impl Fn(usize) -> Option<Point>,
-    look: &LineLook,
-    color: Color,
+    look: &SeriesLook,
 ) {
-    if look.width > 0.0 {
+    let color = look.color;
+    if look.line_width > 0.0 {
         let mut lines = Polylines::new(canvas.plot, n);
         for i in 0..n {
             lines.push(point(i));
         }
-        let stroke = markers::stroke(color, look.width, look.style);
+        let stroke = markers::stroke(color, look.line_width, look.line_style);
         push_lines(scene, canvas.plot, lines.into_lines(), &stroke);
     }
     draw_markers(
@@ -730,37 +705,27 @@ fn draw_markers(
 
 /// Draws `styled` and returns its legend handle.
 pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<Handle> {
-    let color = styled.color;
+    let look = styled.look;
+    let color = look.color;
     let clip = canvas.plot;
-    let st = canvas.style;
     match styled.series {
         Series::Line(s) => {
-            let look = LineLook::new(&st, s.linewidth, s.linestyle, s.marker, s.markersize);
             let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
-            draw_line(scene, canvas, s.y.len(), point, &look, color);
-            Some(look.handle(color))
+            draw_line(scene, canvas, s.y.len(), point, look);
+            Some(line_handle(look))
         }
         Series::Scatter(s) => {
-            let marker = match s.marker {
-                None | Some(Marker::None) => Marker::Circle,
-                Some(m) => m,
-            };
-            let default_size = s.size.map_or(st.marker_size, |pt| st.px(pt));
-            let alpha = s.alpha.unwrap_or(1.0);
-            let colors: Option<Vec<Color>> = s.colors.as_ref().map(|list| {
-                list.iter()
-                    .map(|c| color::parse(c).map_or(color, |c| c.with_alpha(alpha)))
-                    .collect()
-            });
+            let marker = look.marker;
+            let default_size = look.marker_size;
             let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
             let size = |i: usize| {
-                s.sizes
+                look.point_sizes
                     .as_ref()
                     .and_then(|sizes| sizes.get(i).copied().flatten())
-                    .map_or(default_size, |pt| st.px(pt))
+                    .unwrap_or(default_size)
             };
             let color_at = |i: usize| {
-                colors
+                look.point_colors
                     .as_ref()
                     .and_then(|c| c.get(i).copied())
                     .unwrap_or(color)
@@ -773,7 +738,6 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
             })
         }
         Series::Step(s) => {
-            let look = LineLook::new(&st, s.linewidth, s.linestyle, s.marker, s.markersize);
             let n = s.y.len();
             let data = |i: usize| Some((x_at(s.x.as_ref(), i)?, s.y[i]?));
             // Each point becomes its corner points; a gap breaks the staircase.
@@ -800,8 +764,8 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
                 lines.push(canvas.point(Some(x), Some(y)));
                 previous = Some((x, y));
             }
-            if look.width > 0.0 {
-                let stroke = markers::stroke(color, look.width, look.style);
+            if look.line_width > 0.0 {
+                let stroke = markers::stroke(color, look.line_width, look.line_style);
                 push_lines(scene, clip, lines.into_lines(), &stroke);
             }
             let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
@@ -814,18 +778,9 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
                 |_| look.marker_size,
                 |_| color,
             );
-            Some(look.handle(color))
+            Some(line_handle(look))
         }
         Series::Area(s) => {
-            // matplotlib's `fill_between` draws no edge line: only an explicit
-            // `linewidth` adds one.
-            let look = LineLook::new(
-                &st,
-                Some(s.linewidth.unwrap_or(0.0)),
-                s.linestyle,
-                s.marker,
-                s.markersize,
-            );
             let n = s.y.len();
             let low = |i: usize| match &s.y2 {
                 Some(y2) => y2.get(i).copied().flatten(),
@@ -878,20 +833,20 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
             }
             flush(&mut run, scene);
             let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
-            draw_line(scene, canvas, n, point, &look, color);
+            draw_line(scene, canvas, n, point, look);
             Some(Handle::Patch {
                 fill,
-                edge: (look.width > 0.0).then_some(color),
+                edge: (look.line_width > 0.0).then_some(color),
             })
         }
         Series::Errorbar(s) => {
-            let look = LineLook::new(&st, s.linewidth, s.linestyle, s.marker, s.markersize);
             let n = s.y.len();
             let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
-            draw_line(scene, canvas, n, point, &look, color);
-            let cap = s.capsize.map_or(st.cap_size, |pt| st.px(pt));
-            let bar_stroke = markers::stroke(color, look.width, DashStyle::Solid);
-            let cap_stroke = markers::stroke(color, st.marker_edge_width, DashStyle::Solid);
+            draw_line(scene, canvas, n, point, look);
+            let cap = look.cap_size;
+            let bar_stroke = markers::stroke(color, look.line_width, DashStyle::Solid);
+            let cap_stroke =
+                markers::stroke(color, canvas.style.marker_edge_width, DashStyle::Solid);
             let segment = |a: Point, b: Point, stroke: &crate::scene::Stroke| Shape::Path {
                 points: vec![a, b],
                 closed: false,
@@ -951,7 +906,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
                     }
                 }
             }
-            Some(look.handle(color))
+            Some(line_handle(look))
         }
         Series::Bar(_) | Series::Hist(_) => {
             for r in &styled.bars {
@@ -972,11 +927,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
             })
         }
         Series::Hline(h) => {
-            let stroke = markers::stroke(
-                color,
-                h.linewidth.map_or(st.line_width, |pt| st.px(pt)),
-                h.linestyle.unwrap_or_default(),
-            );
+            let stroke = markers::stroke(color, look.line_width, look.line_style);
             if let Some(y) = canvas.y.px(h.y) {
                 let points = vec![Point { x: clip.x, y }, Point { x: clip.right(), y }];
                 push_lines(scene, clip, vec![points], &stroke);
@@ -988,11 +939,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
             })
         }
         Series::Vline(v) => {
-            let stroke = markers::stroke(
-                color,
-                v.linewidth.map_or(st.line_width, |pt| st.px(pt)),
-                v.linestyle.unwrap_or_default(),
-            );
+            let stroke = markers::stroke(color, look.line_width, look.line_style);
             if let Some(x) = canvas.x.px(v.x) {
                 let points = vec![
                     Point { x, y: clip.y },
@@ -1019,7 +966,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
                             at,
                             text: t.text.clone(),
                             superscript: None,
-                            size: t.fontsize.map_or(st.font_size, |pt| st.px(pt)),
+                            size: look.font_size,
                             color: text_color,
                             anchor: match t.ha.unwrap_or_default() {
                                 HAlign::Left => Anchor::Start,

@@ -6,7 +6,7 @@
 //! spec against a [`Style`], and layout reads only resolved pixel values.
 
 use crate::scene::Color;
-use crate::spec::Theme;
+use crate::spec::{DashStyle, Marker, Series, Theme};
 
 /// matplotlib's default `figure.dpi`.
 pub const DEFAULT_DPI: f64 = 100.0;
@@ -138,6 +138,100 @@ impl Style {
     pub fn hairline(width: f64) -> f64 {
         width.round().max(1.0)
     }
+}
+
+/// A series' look with every default applied, lengths in px: what validation resolves
+/// and layout draws with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesLook {
+    /// The color with the series' `alpha` applied.
+    pub color: Color,
+    /// Per-point colors (scatter `colors`), with the series' `alpha` applied.
+    pub point_colors: Option<Vec<Color>>,
+    /// Line width; 0 draws no line (an `area` without `linewidth`).
+    pub line_width: f64,
+    pub line_style: DashStyle,
+    /// `Marker::None` draws none.
+    pub marker: Marker,
+    /// Marker diameter (the default of a scatter's per-point sizes).
+    pub marker_size: f64,
+    /// Per-point marker diameters (scatter `sizes`); `None` entries take `marker_size`.
+    pub point_sizes: Option<Vec<Option<f64>>>,
+    /// Half the length of an error bar cap.
+    pub cap_size: f64,
+    /// `text` size.
+    pub font_size: f64,
+}
+
+impl Style {
+    /// The look of `series` drawn in `color` (its own or the cycle's, alpha applied)
+    /// with `point_colors` already parsed: every field it leaves out takes matplotlib's
+    /// default, and every length becomes pixels.
+    pub fn series_look(
+        &self,
+        series: &Series,
+        color: Color,
+        point_colors: Option<Vec<Color>>,
+    ) -> SeriesLook {
+        let px = |points: Option<f64>, default: f64| points.map_or(default, |pt| self.px(pt));
+        let mut look = SeriesLook {
+            color,
+            point_colors,
+            line_width: self.line_width,
+            line_style: DashStyle::Solid,
+            marker: Marker::None,
+            marker_size: self.marker_size,
+            point_sizes: None,
+            cap_size: self.cap_size,
+            font_size: self.font_size,
+        };
+        let line = |look: &mut SeriesLook, width, style: Option<DashStyle>, marker, size| {
+            look.line_width = px(width, self.line_width);
+            look.line_style = style.unwrap_or_default();
+            look.marker = marker_or_none(marker);
+            look.marker_size = px(size, self.marker_size);
+        };
+        match series {
+            Series::Line(s) => line(&mut look, s.linewidth, s.linestyle, s.marker, s.markersize),
+            Series::Step(s) => line(&mut look, s.linewidth, s.linestyle, s.marker, s.markersize),
+            Series::Errorbar(s) => {
+                line(&mut look, s.linewidth, s.linestyle, s.marker, s.markersize);
+                look.cap_size = px(s.capsize, self.cap_size);
+            }
+            // matplotlib's `fill_between` draws no edge line: only an explicit
+            // `linewidth` adds one.
+            Series::Area(s) => {
+                line(&mut look, s.linewidth, s.linestyle, s.marker, s.markersize);
+                look.line_width = px(s.linewidth, 0.0);
+            }
+            Series::Scatter(s) => {
+                look.marker = match s.marker {
+                    None | Some(Marker::None) => Marker::Circle,
+                    Some(m) => m,
+                };
+                look.marker_size = px(s.size, self.marker_size);
+                look.point_sizes = s
+                    .sizes
+                    .as_ref()
+                    .map(|sizes| sizes.iter().map(|v| v.map(|pt| self.px(pt))).collect());
+            }
+            Series::Hline(s) => {
+                look.line_width = px(s.linewidth, self.line_width);
+                look.line_style = s.linestyle.unwrap_or_default();
+            }
+            Series::Vline(s) => {
+                look.line_width = px(s.linewidth, self.line_width);
+                look.line_style = s.linestyle.unwrap_or_default();
+            }
+            Series::Text(s) => look.font_size = px(s.fontsize, self.font_size),
+            Series::Bar(_) | Series::Hist(_) | Series::Heatmap(_) => {}
+        }
+        look
+    }
+}
+
+fn marker_or_none(marker: Option<Marker>) -> Marker {
+    marker.unwrap_or(Marker::None)
 }
 
 impl Default for Style {
