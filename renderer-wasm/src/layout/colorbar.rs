@@ -6,7 +6,7 @@ use super::colormap;
 use super::series::ColorbarSpec;
 use super::theme::{Palette, Style};
 use super::ticker::AxisTicks;
-use super::{snap_line, tick_label};
+use super::{beside, snap_line, tick_label};
 use crate::scene::{Anchor, Baseline, Point, Rect, Scene, Shape};
 
 /// Gap between the plot area and the strip, as a fraction of the plot's width
@@ -143,10 +143,8 @@ pub fn draw(
             None,
             tick_label(
                 &tick.label,
-                y,
-                strip.right() + tick_length + style.tick_pad,
+                beside(strip.right() + tick_length + style.tick_pad, y, style),
                 Anchor::Start,
-                true,
                 fg,
                 style,
             ),

@@ -222,6 +222,9 @@ struct Panel<'a> {
     colorbar_ticks: AxisTicks,
     /// Width of the widest y tick label.
     y_label_width: f64,
+    /// How far the tallest x tick label reaches above and below its baseline.
+    x_label_ascent: f64,
+    x_label_descent: f64,
     plot: Rect,
 }
 
@@ -240,12 +243,6 @@ impl<'a> Panel<'a> {
             resolved.x_limits.log,
             resolved.y_limits.log,
         );
-        let tick_zone = x_tick_labels_bottom(style);
-        let label_zone = axis_label(&axes.x).map_or(0.0, |_| {
-            style.label_pad + text::box_ascent(style.font_size) + text::box_descent(style.font_size)
-        });
-        // The x offset text hangs below the tick labels at the right end.
-        let bottom = tick_zone + label_zone + style.layout_pad;
         let top = match axes.title.as_deref().filter(|t| !t.is_empty()) {
             // The title's baseline sits `title_pad` above the plot; its descent
             // hangs into that pad, as in matplotlib.
@@ -260,13 +257,15 @@ impl<'a> Panel<'a> {
             x_limits: resolved.x_limits,
             y_limits: resolved.y_limits,
             top,
-            bottom,
+            bottom: 0.0,
             left: 0.0,
             right: 0.0,
             x_ticks: AxisTicks::default(),
             y_ticks: AxisTicks::default(),
             colorbar_ticks: AxisTicks::default(),
             y_label_width: 0.0,
+            x_label_ascent: text::box_ascent(style.font_size),
+            x_label_descent: text::box_descent(style.font_size),
             plot: Rect {
                 x: 0.0,
                 y: 0.0,
@@ -305,7 +304,8 @@ impl<'a> Panel<'a> {
         let line = axis::label_height(style.font_size);
         let mut needed = 0.0f64;
         if !self.y_ticks.offset.is_empty() {
-            needed = style.px(OFFSET_TEXT_PAD) + line;
+            // Its baseline sits 3 pt above the plot; its descent hangs into that gap.
+            needed = style.px(OFFSET_TEXT_PAD) + text::box_ascent(style.font_size);
         }
         let scale = self.y_scale(0.0, self.plot.h);
         for tick in self.y_ticks.major.iter().chain(&self.y_ticks.minor) {
@@ -316,16 +316,24 @@ impl<'a> Panel<'a> {
         self.top = self.top.max(needed + style.layout_pad);
     }
 
-    /// Grows the room below the plot for an x offset text: it hangs below the tick
-    /// labels at the right end, beside any x label.
+    /// Distance from the bottom of the plot to the bottom of the x tick labels.
+    fn x_tick_zone(&self, style: &Style) -> f64 {
+        x_tick_baseline(style, self.x_label_ascent) + self.x_label_descent
+    }
+
+    /// Grows the room below the plot for the x tick labels (taller with superscripts)
+    /// and, in one band below them, the x label and the x offset text (right-aligned
+    /// at the axis end).
     fn make_room_below(&mut self, style: &Style) {
-        if !self.x_ticks.offset.is_empty() {
-            let needed = x_offset_text_top(style)
-                + text::ascent(style.font_size)
-                + text::descent(style.font_size)
-                + style.layout_pad;
-            self.bottom = self.bottom.max(needed);
-        }
+        let line = axis::label_height(style.font_size);
+        let label = axis_label(&self.axes.x).map_or(0.0, |_| style.label_pad + line);
+        let offset = if self.x_ticks.offset.is_empty() {
+            0.0
+        } else {
+            style.px(OFFSET_TEXT_PAD) + line
+        };
+        let needed = self.x_tick_zone(style) + label.max(offset) + style.layout_pad;
+        self.bottom = self.bottom.max(needed);
     }
 
     /// Left and right label areas for a cell `cell_w` wide.
@@ -387,6 +395,21 @@ impl<'a> Panel<'a> {
             Direction::Horizontal,
             style,
         );
+        let size = style.font_size;
+        let labels = || {
+            self.x_ticks
+                .major
+                .iter()
+                .chain(&self.x_ticks.minor)
+                .filter(|t| !t.label.is_empty())
+        };
+        self.x_label_ascent = labels()
+            .map(|t| axis::label_ascent(&t.label, size))
+            .fold(text::box_ascent(size), f64::max);
+        self.x_label_descent = labels()
+            .map(|t| axis::label_descent(&t.label, size))
+            .reduce(f64::max)
+            .unwrap_or(text::box_descent(size));
     }
 
     fn draw(&self, scene: &mut Scene, palette: &Palette, style: &Style) {
@@ -491,18 +514,11 @@ impl<'a> Panel<'a> {
                     Shape::fill_rect(col, plot.bottom(), width, length, fg),
                 );
                 if !tick.label.is_empty() {
-                    scene.push(
-                        None,
-                        tick_label(
-                            &tick.label,
-                            *x,
-                            plot.bottom(),
-                            Anchor::Middle,
-                            false,
-                            fg,
-                            style,
-                        ),
-                    );
+                    let at = Point {
+                        x: *x,
+                        y: plot.bottom() + x_tick_baseline(style, self.x_label_ascent),
+                    };
+                    scene.push(None, tick_label(&tick.label, at, Anchor::Middle, fg, style));
                 }
             }
         }
@@ -522,10 +538,8 @@ impl<'a> Panel<'a> {
                         None,
                         tick_label(
                             &tick.label,
-                            *y,
-                            plot.x - tick_length - style.tick_pad,
+                            beside(plot.x - tick_length - style.tick_pad, *y, style),
                             Anchor::End,
-                            true,
                             fg,
                             style,
                         ),
@@ -541,7 +555,7 @@ impl<'a> Panel<'a> {
                 style.font_size,
                 Point {
                     x: plot.right(),
-                    y: plot.bottom() + x_offset_text_top(style),
+                    y: plot.bottom() + self.x_tick_zone(style) + offset_pad,
                 },
                 Anchor::End,
                 fg,
@@ -561,17 +575,15 @@ impl<'a> Panel<'a> {
                 Anchor::Start,
                 fg,
             );
-            text.baseline = Baseline::Bottom;
+            text.baseline = Baseline::Alphabetic;
             scene.push(None, Shape::Text(text));
         }
 
         let center_x = plot.x + plot.w / 2.0;
         if let Some(label) = axis_label(&self.axes.x) {
             let size = fit_size(label, style.font_size, plot.w + self.left);
-            let y = plot.bottom()
-                + x_tick_labels_bottom(style)
-                + style.label_pad
-                + text::box_ascent(size);
+            let y =
+                plot.bottom() + self.x_tick_zone(style) + style.label_pad + text::box_ascent(size);
             scene.push(
                 None,
                 Shape::Text(decoration(
@@ -639,22 +651,11 @@ fn axis_label(axis: &Option<crate::spec::Axis>) -> Option<&str> {
         .filter(|l| !l.is_empty())
 }
 
-/// Distance from the bottom of the plot area to the baseline of x tick labels: their
-/// box's top sits `tick_pad` below the tick, as matplotlib's `va="top"` labels.
-fn x_tick_baseline(style: &Style) -> f64 {
-    style.tick_length.round() + style.tick_pad + text::box_ascent(style.font_size)
-}
-
-/// Distance from the bottom of the plot area to the top of the x offset text: 3 pt
-/// below the tick labels, measured with the font's full descent so that the two never
-/// touch.
-fn x_offset_text_top(style: &Style) -> f64 {
-    x_tick_baseline(style) + text::descent(style.font_size) + style.px(OFFSET_TEXT_PAD)
-}
-
-/// Distance from the bottom of the plot area to the bottom of the x tick labels' box.
-fn x_tick_labels_bottom(style: &Style) -> f64 {
-    x_tick_baseline(style) + text::box_descent(style.font_size)
+/// matplotlib's `va="top"` x tick labels: the top of the tallest label's box sits
+/// `tick_pad` below the tick; `ascent` is how far that label reaches above its
+/// baseline.
+fn x_tick_baseline(style: &Style, ascent: f64) -> f64 {
+    style.tick_length.round() + style.tick_pad + ascent
 }
 
 /// The first whole-pixel row or column of a hairline `width` px wide centred at
@@ -666,34 +667,26 @@ pub(crate) fn snap_line(position: f64, width: f64, start: f64, end: f64) -> f64 
         .clamp(start, (end - width).max(start))
 }
 
-/// A tick label at `position` along its axis. x labels hang below `edge` (the bottom
-/// of the plot); `beside` labels (y axis, colorbar) have their anchor at x = `edge` and
-/// are centred vertically on `position`.
+/// A tick label drawn at `at` (its anchor point on the baseline).
 pub(crate) fn tick_label(
     label: &Label,
-    position: f64,
-    edge: f64,
+    at: Point,
     anchor: Anchor,
-    beside: bool,
     color: Color,
     style: &Style,
 ) -> Shape {
-    let size = style.font_size;
-    let at = if beside {
-        // Centring the cap height looks centred for digits, which most labels are.
-        Point {
-            x: edge,
-            y: position + text::cap_height(size) / 2.0,
-        }
-    } else {
-        Point {
-            x: position,
-            y: edge + x_tick_baseline(style),
-        }
-    };
-    let mut text = decoration(&label.text, size, at, anchor, color);
+    let mut text = decoration(&axis::drawn_text(label), style.font_size, at, anchor, color);
     text.superscript = label.superscript.clone();
     Shape::Text(text)
+}
+
+/// The anchor of a label beside a vertical axis at `edge`, centred on `position`:
+/// centring the cap height looks centred for digits, which most labels are.
+pub(crate) fn beside(edge: f64, position: f64, style: &Style) -> Point {
+    Point {
+        x: edge,
+        y: position + text::cap_height(style.font_size) / 2.0,
+    }
 }
 
 fn decoration(text: &str, size: f64, at: Point, anchor: Anchor, color: Color) -> Text {
@@ -719,10 +712,19 @@ fn fit_size(text: &str, size: f64, room: f64) -> f64 {
     }
 }
 
-/// The box a text occupies on the canvas (horizontal, or rotated by 90°).
+/// The box a text occupies on the canvas (horizontal, or rotated by 90°): matplotlib's
+/// line box, from the top of `l` to the bottom of `p`, and higher for a superscript.
 pub fn text_box(t: &Text) -> Rect {
     let width = text::measure_with_superscript(&t.text, t.superscript.as_deref(), t.size);
-    let (ascent, descent) = (text::ascent(t.size), text::descent(t.size));
+    let mut ascent = text::box_ascent(t.size);
+    if t.superscript.is_some() {
+        ascent = ascent.max(text::superscript_top(t.size));
+    }
+    let descent = if t.superscript.is_some() {
+        text::superscript_bottom(t.size)
+    } else {
+        text::box_descent(t.size)
+    };
     let before = match t.anchor {
         Anchor::Start => 0.0,
         Anchor::Middle => width / 2.0,
