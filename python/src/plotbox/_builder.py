@@ -695,6 +695,8 @@ def _plot_groups(args: Sequence[Any], method: str) -> List[Tuple[Any, Any, Optio
 
 def _line_or_scatter(method: str, x: Any, y: Any, style: Dict[str, Any]) -> Dict[str, Any]:
     series: Dict[str, Any] = {"type": "line"}
+    if x is None:
+        x = _series_index(y)
     if x is not None:
         series["x"] = _convert.values(x, "x")
     series["y"] = _convert.values(y, "y")
@@ -708,6 +710,18 @@ def _line_or_scatter(method: str, x: Any, y: Any, style: Dict[str, Any]) -> Dict
         series["type"] = "scatter"
         return _put(series, size=style["markersize"], marker=marker, color=style["color"], alpha=style["alpha"], label=style["label"])
     return _put(series, **style)
+
+
+def _series_index(y: Any) -> Any:
+    """A pandas Series plotted alone is drawn against its index, as matplotlib does;
+    the default 0..n-1 index needs no ``x``."""
+    pd = _convert._pandas()
+    if pd is None or not isinstance(y, pd.Series):
+        return None
+    index = y.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return None
+    return index
 
 
 def _line_only(style: Optional[str], method: str) -> Optional[str]:

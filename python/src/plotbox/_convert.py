@@ -55,7 +55,7 @@ def scalar(value: Any, name: str) -> Any:
     np = _numpy()
     if np is not None:
         if isinstance(value, np.datetime64):
-            return None if np.isnat(value) else str(np.datetime_as_string(value))
+            return None if np.isnat(value) else _np_iso(str(np.datetime_as_string(value, unit="auto")))
         if isinstance(value, np.generic):
             value = value.item()
             if isinstance(value, (_dt.datetime, _dt.date)):
@@ -72,6 +72,19 @@ def scalar(value: Any, name: str) -> Any:
     if isinstance(value, (numbers.Real, decimal.Decimal)):
         return _float(value)
     raise TypeError("{}: cannot put a {} into a plot spec".format(name, type(value).__name__))
+
+
+def _np_iso(text: str) -> str:
+    """numpy's shortest ISO form ('2026-03-01', '2026-03-01T12:30') with the seconds
+    that a date-time without them lacks: 'T12' and 'T12:30' are valid ISO 8601 but
+    the common date-time form, and the spec's example, has hh:mm:ss."""
+    date, sep, time = text.partition("T")
+    if not sep:
+        return text
+    parts = time.split(":")
+    while len(parts) < 3:
+        parts.append("00")
+    return date + "T" + ":".join(parts)
 
 
 def _float(value: Any) -> Optional[float]:
@@ -111,8 +124,11 @@ def values(data: Any, name: str) -> List[Any]:
             as_float = data.astype(float)
             return [x if math.isfinite(x) else None for x in as_float.tolist()]
         if kind == "M":
-            strings = np.datetime_as_string(data)
-            return [None if np.isnat(t) else str(s) for t, s in zip(data, strings)]
+            strings = [_np_iso(str(s)) for s in np.datetime_as_string(data, unit="auto")]
+            if any("T" in s for s in strings):
+                # One form for the whole array: midnights as date-times too.
+                strings = [s if "T" in s else s + "T00:00:00" for s in strings]
+            return [None if np.isnat(t) else s for t, s in zip(data, strings)]
         return [scalar(v, "{}[{}]".format(name, i)) for i, v in enumerate(data.tolist())]
     try:
         items = list(data)

@@ -81,6 +81,11 @@ class EpochTicker:
         self._engine = engine
         self._cond = threading.Condition()
         self._active = 0
+        # The clock of the current run of ticks: epochs owed at time t are
+        # int((t - start) / EPOCH_PERIOD); `ticks` of them have been given.
+        self._running = False
+        self._start = 0.0
+        self._ticks = 0
         self._thread = threading.Thread(target=self._run, name="plotbox-epoch", daemon=True)
         self._thread.start()
 
@@ -95,28 +100,41 @@ class EpochTicker:
         with self._cond:
             self._active -= 1
 
+    def deadline_ticks(self, timeout: float) -> int:
+        """The epoch deadline, relative to the engine's epoch now, of a render that may
+        run ``timeout`` seconds from now. Call it inside ``with ticker``.
+
+        Two corrections make the deadline never early: the epochs the ticker owes but
+        has not given yet (it was delayed, and will catch up at once) count as past,
+        and one period more covers the part of the current period already gone.
+        """
+        with self._cond:
+            owed = 0
+            if self._running:
+                owed = max(0, int((time.monotonic() - self._start) / EPOCH_PERIOD) - self._ticks)
+        return math.ceil(timeout / EPOCH_PERIOD - 1e-9) + owed + 1
+
     def _run(self) -> None:
         engine = self._engine
+        cond = self._cond
         while True:
-            with self._cond:
+            with cond:
                 while self._active == 0:
-                    self._cond.wait()
-            # Counting restarts at each wake-up: a store made while the ticker slept
-            # set its deadline relative to the epoch as it was, which must not then
-            # jump by the idle time.
-            start = time.monotonic()
-            ticks = 0
+                    self._running = False
+                    cond.wait()
+                # Counting restarts at each wake-up: a store made while the ticker
+                # slept set its deadline relative to the epoch as it was, which must
+                # not then jump by the idle time.
+                self._running = True
+                self._start = time.monotonic()
+                self._ticks = 0
             while self._active:
                 time.sleep(EPOCH_PERIOD)
-                due = int((time.monotonic() - start) / EPOCH_PERIOD)
-                while ticks < due:
-                    engine.increment_epoch()
-                    ticks += 1
-
-
-def deadline_ticks(timeout: float) -> int:
-    """Epochs until a render with this timeout is interrupted: at least one."""
-    return max(1, math.ceil(timeout / EPOCH_PERIOD - 1e-9))
+                with cond:
+                    due = int((time.monotonic() - self._start) / EPOCH_PERIOD)
+                    while self._ticks < due:
+                        engine.increment_epoch()
+                        self._ticks += 1
 
 
 class Runtime:
@@ -143,7 +161,7 @@ class Runtime:
         store = wasmtime.Store(self.engine)
         store.set_limits(memory_size=memory_bytes)
         store.set_fuel(_UNLIMITED_FUEL if fuel is None else fuel)
-        store.set_epoch_deadline(deadline_ticks(timeout))
+        store.set_epoch_deadline(self.ticker.deadline_ticks(timeout))
         return store
 
     def render(
@@ -186,8 +204,8 @@ class Runtime:
     def schema_json(self) -> str:
         """The spec's JSON Schema, from the module itself (its wasm-bindgen ``schema``
         export), so that it always describes the very renderer that runs."""
-        store = self._store(timeout=10.0, memory_bytes=128 * MIB, fuel=None)
         with self.ticker:
+            store = self._store(timeout=10.0, memory_bytes=128 * MIB, fuel=None)
             try:
                 exports = self.instance_pre.instantiate(store).exports(store)
                 # wasm-bindgen returns a String through a 16-byte slot on its shadow

@@ -1,0 +1,64 @@
+"""The timeout holds: a render that cannot finish is stopped soon after its timeout,
+never before, and the sandbox is fine afterwards."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+import plotbox
+
+from conftest import W1
+
+TIMEOUT = 0.3
+#: The issue's bound on how late `DeadlineExceeded` may arrive.
+SLACK = 0.050
+
+# 300,000 points on a 4000×3000 PNG take ~0.8 s alone on this machine, several
+# times the timeout, so the render cannot finish in time even on a fast one; fuel is
+# off (the default), so only the wall-clock deadline can stop it.
+SLOW = json.dumps({
+    "width": 4000, "height": 3000,
+    "series": [{"type": "scatter", "y": list(range(300_000))}],
+}).encode()
+
+
+def timed_failure(**kwargs):
+    start = time.perf_counter()
+    with pytest.raises(plotbox.DeadlineExceeded) as info:
+        plotbox.render(SLOW, timeout=TIMEOUT, memory_mb=512, **kwargs)
+    return time.perf_counter() - start, info.value
+
+
+def test_render_past_its_timeout_is_stopped_within_50_ms_and_the_next_render_succeeds():
+    reference = plotbox.render(W1)
+    for _ in range(3):
+        elapsed, error = timed_failure()
+        assert "time limit of 300 ms" in error.message
+        assert error.path is None
+        assert TIMEOUT <= elapsed < TIMEOUT + SLACK, f"stopped after {elapsed * 1000:.1f} ms"
+        assert plotbox.render(W1) == reference
+
+
+def test_a_deadline_in_one_thread_leaves_renders_in_others_alone():
+    reference = plotbox.render(W1, format="svg")
+    results = []
+
+    def steady():
+        for _ in range(20):
+            results.append(plotbox.render(W1, format="svg"))
+
+    worker = threading.Thread(target=steady)
+    worker.start()
+    elapsed, _ = timed_failure()
+    worker.join()
+    assert elapsed < TIMEOUT + 10 * SLACK
+    assert results == [reference] * 20
+
+
+def test_out_of_fuel_is_a_deadline_exceeded_that_names_the_budget():
+    with pytest.raises(plotbox.DeadlineExceeded, match="fuel budget of 1000000 units"):
+        plotbox.render(SLOW, fuel=1_000_000, memory_mb=512)
