@@ -22,6 +22,9 @@ cargo clippy --release --workspace --all-targets -- -D warnings
 step "tests (unit, golden, sandbox, CLI and HTTP end to end)"
 cargo test --release --workspace
 
+step "python package (wheel, pytest against it in target/python-test-venv, fresh-venv installs)"
+python/run-tests.sh
+
 step "browser (headless chromium against plotbox serve)"
 tests/browser/run.sh
 
