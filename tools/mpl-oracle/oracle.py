@@ -322,8 +322,13 @@ def box_px(bbox, fig_height):
     return [float(bbox.x0), float(fig_height - bbox.y1), float(bbox.x1), float(fig_height - bbox.y0)]
 
 
-def axis_record(axis, scale):
-    record = {"scale": scale, "view": [float(v) for v in axis.get_view_interval()]}
+def axis_record(axis, scale, kind=None):
+    """One axis as drawn. A time axis (`kind`, spec_to_mpl.AxisKind) is recorded with
+    scale "time": its view and tick values are matplotlib date numbers (days since
+    1970-01-01T00:00 UTC, `matplotlib.dates.date2num`), its labels and offset text
+    those ConciseDateFormatter drew in the axis zone."""
+    record = {"scale": "time" if kind is not None and kind.time else scale,
+              "view": [float(v) for v in axis.get_view_interval()]}
     record.update(axis_ticks(axis, scale))
     record["tick_space"] = int(axis.get_tick_space())
     return record
@@ -337,12 +342,19 @@ def golden_case(spec):
         width, height = fig.canvas.get_width_height()
         axes = []
         for i, ax in enumerate(cells):
+            kinds = fig.plotbox_kinds.get(i, {})
             # get_view_interval is sorted; the limits keep an inversion (heatmap y).
             entry = {"box_px": box_px(ax.get_window_extent(), height)}
             for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
-                entry[name] = axis_record(axis, axis.get_scale())
+                entry[name] = axis_record(axis, axis.get_scale(), kinds.get(name))
                 entry[name]["view"] = [float(v) for v in getattr(ax, f"get_{name}lim")()]
-            legend = ax.get_legend()
+            # The twin (y2, ax.twinx()): its y axis, on the right, recorded as y is.
+            twin = fig.plotbox_twins.get(i)
+            if twin is not None:
+                entry["y2"] = axis_record(twin.yaxis, twin.yaxis.get_scale(), kinds.get("y2"))
+                entry["y2"]["view"] = [float(v) for v in twin.get_ylim()]
+            # The legend wherever it hangs (on the twin, for twin axes).
+            legend = fig.plotbox_legends.get(i, ax.get_legend())
             if legend is not None:
                 entry["legend_px"] = box_px(legend.get_window_extent(), height)
             colorbar = fig.plotbox_colorbars.get(i)
