@@ -182,6 +182,8 @@ def test_pandas_and_numpy_inputs_match_lists():
         ("ax.legend(loc='upper middle')", ValueError, "upper middle"),
         ("ax.text(0, 0, 'a', va='baseline')", ValueError, "baseline"),
         ("ax.hist([1, 2], bins='auto')", ValueError, "auto"),
+        ("ax.pie([1, 2], autopct='%5.1f%%')", ValueError, "pads"),
+        ("ax.pie([1, 2], autopct=lambda p: str(p))", TypeError, "function"),
         ("ax.plot([object()])", TypeError, "y[0]"),
         ("ax.annotate('a', (0, 0), arrowprops={'arrowstyle': '->', 'color': 'red'})", TypeError, "color"),
     ],
@@ -190,6 +192,17 @@ def test_what_the_spec_cannot_express_is_refused_by_name(call, error, names):
     with pytest.raises(error) as info:
         run(call)
     assert names in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "printf,spec",
+    [("%1.1f%%", "{:.1f}%"), ("%d", "{:.0f}"), ("%.2e", "{:.2e}"), ("%g", "{:g}"), ("%.3g", "{:.3g}"),
+     ("%f kg", "{:.6f} kg"), ("{:,.2f}", "{:,.2f}"), ("{x} %.1f", "{x} %.1f")],
+)
+def test_printf_formats_become_the_specs_format_strings(printf, spec):
+    fig, ax = plotbox.subplots()
+    ax.bar_label(ax.bar(["a"], [1]), fmt=printf)
+    assert fig.to_spec()["axes"][0]["series"][0]["bar_label"]["fmt"] == spec
 
 
 def test_a_refused_call_leaves_the_figure_unchanged():

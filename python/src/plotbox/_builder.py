@@ -130,7 +130,6 @@ def _parse_fmt(fmt: str) -> Tuple[Optional[str], Optional[str], Optional[str]]:
     """matplotlib's format string ('r--o', 'C1:', 'ks') as (color, linestyle, marker)."""
     color = linestyle = marker = None
     rest = fmt
-    match = re.match(r"C\d", rest)
     while rest:
         match = re.match(r"C\d", rest)
         if match:
@@ -158,8 +157,10 @@ def _parse_fmt(fmt: str) -> Tuple[Optional[str], Optional[str], Optional[str]]:
 
 
 def _printf_to_format(fmt: Any, name: str) -> str:
-    """matplotlib's ``%``-style number formats ('%1.1f%%') as the spec's Python
-    format strings ('{:1.1f}%'); strings already in ``{}`` style pass through."""
+    """matplotlib's ``%``-style number formats ('%1.1f%%') as the spec's format
+    strings ('{:.1f}%', revision 1.1: ``g``, ``.Nf``, ``.Ne``, ``.N%``, with text
+    around); strings already in ``{}`` style pass through to the renderer, which
+    checks them."""
     if callable(fmt):
         raise TypeError("{}: the plot spec takes a format string, not a function".format(name))
     if not isinstance(fmt, str):
@@ -168,18 +169,29 @@ def _printf_to_format(fmt: Any, name: str) -> str:
         return fmt
     out = []
     pos = 0
-    for match in re.finditer(r"%([-+ #0]*\d*(?:\.\d+)?)([dfFeEgGi%])", fmt):
+    numbers = 0
+    for match in re.finditer(r"%([-+ #0]*)(\d*)(?:\.(\d+))?([dfFeEgGi%])", fmt):
         out.append(fmt[pos:match.start()].replace("{", "{{").replace("}", "}}"))
-        spec, kind = match.groups()
+        flags, width, precision, kind = match.groups()
+        pos = match.end()
         if kind == "%":
             out.append("%")
-        elif kind in "di":
-            out.append("{:" + spec + ".0f}")
+            continue
+        numbers += 1
+        # A width of 1 never pads a number ('%1.1f' is matplotlib's own autopct);
+        # wider fields and flags pad or sign, which the spec's formats cannot do.
+        if flags or (width and int(width) > 1):
+            raise ValueError("{}: {!r} pads or signs its number, which the plot spec cannot express".format(name, fmt))
+        if kind in "di":
+            out.append("{:.0f}")
+        elif kind in "fF":
+            out.append("{:.%sf}" % (precision if precision is not None else "6"))
+        elif kind in "eE":
+            out.append("{:.%se}" % (precision if precision is not None else "6"))
         else:
-            out.append("{:" + spec + kind + "}")
-        pos = match.end()
-    if pos == 0:
-        raise ValueError("{}: {!r} holds no number format".format(name, fmt))
+            out.append("{:%sg}" % ("." + precision if precision is not None else ""))
+    if numbers != 1:
+        raise ValueError("{}: {!r} must format exactly one number".format(name, fmt))
     out.append(fmt[pos:].replace("{", "{{").replace("}", "}}"))
     return "".join(out)
 
