@@ -82,3 +82,22 @@ def test_example_refuses_values_that_are_not_numbers(framework):
     status, content_type, _ = CLIENTS[framework]("/chart.png?values=1,two,3")
     assert status == 400
     assert content_type.startswith("application/json")
+
+
+def test_the_readmes_five_line_fastapi_example_serves_the_chart():
+    import re
+
+    from fastapi.testclient import TestClient
+
+    readme = (REPO / "python" / "README.md").read_text()
+    section = readme.split("## In a web request, in five lines", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    assert len(code.strip().splitlines()) == 5
+    namespace = {}
+    exec("import fastapi, plotbox\n" + code, namespace)
+    response = TestClient(namespace["app"]).get("/chart.png?title=Hello")
+    assert response.status_code == 200
+    fig, ax = plotbox.subplots()
+    ax.plot([3, 1, 4, 1, 5])
+    ax.set_title("Hello")
+    assert response.content == fig.render("png")
