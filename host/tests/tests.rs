@@ -13,3 +13,5 @@ mod identity;
 mod memory;
 // The compile cache: warm loads, corrupt and unwritable caches fall back to compiling.
 mod cache;
+// A 10×10 grid of axes as PNG within the default memory cap.
+mod small_multiples;

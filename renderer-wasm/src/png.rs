@@ -8,11 +8,18 @@
 //!
 //! Speed matters (a W1 plot must rasterize in a few ms inside the sandbox, where wasm
 //! runs 2–4× slower than native): rectangles go through tiny-skia's `fill_rect` fast
-//! path with the scale applied by hand, glyph paths are built once per render, and a
-//! clip mask is built once per distinct rectangle and used only for shapes that reach
-//! outside it. Markers (small circles, polygons and segments) are rasterized once per
-//! style and sub-pixel phase and then copied (see `png/sprite.rs`): 100,000 of them went from
-//! half a second to a few tens of ms natively.
+//! path with the scale applied by hand, glyph paths are built once per render, and the
+//! clip mask is used only for shapes that reach outside their clip rectangle. Markers
+//! (small circles, polygons and segments) are rasterized once per style and sub-pixel
+//! phase and then copied (see `png/sprite.rs`): 100,000 of them went from half a
+//! second to a few tens of ms natively.
+//!
+//! Memory matters as much (the sandbox gives a render 128 MiB): tiny-skia's masks are
+//! canvas-sized, so there is only one, repainted when the clip rectangle changes. A
+//! mask per distinct rectangle made a 10×10 grid of axes at 1600×1200 hold 100 of them
+//! (190 MB). Layout pushes each axes' clipped shapes together, so the mask is
+//! repainted about once per axes, and repainting touches only the old and the new
+//! rectangle, not the whole canvas.
 
 use std::collections::HashMap;
 
@@ -56,14 +63,35 @@ enum Markers {
     Direct,
 }
 
+/// How the clip mask is prepared for a new clip rectangle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Masks {
+    /// Only the pixels the previous rectangle painted are cleared.
+    Repainted,
+    /// The whole mask is cleared, as a freshly allocated one would be: the reference
+    /// that repainting must match byte for byte.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Cleared,
+}
+
 fn rasterize_with(scene: &Scene, scale: f64, markers: Markers) -> Result<Pixmap, RenderError> {
+    rasterize_masked(scene, scale, markers, Masks::Repainted)
+}
+
+fn rasterize_masked(
+    scene: &Scene,
+    scale: f64,
+    markers: Markers,
+    masks: Masks,
+) -> Result<Pixmap, RenderError> {
     let size = device_size(scene, scale)?;
     let mut raster = Raster {
         pixmap: new_pixmap(size)?,
         size,
         scale,
         transform: Transform::from_scale(scale as f32, scale as f32),
-        masks: Vec::new(),
+        clip: None,
+        masks,
         glyphs: HashMap::new(),
         sprites: (markers == Markers::Sprites).then(|| Sprites::new(scale)),
     };
@@ -80,16 +108,19 @@ fn rasterize_with(scene: &Scene, scale: f64, markers: Markers) -> Result<Pixmap,
                         rect: visible,
                         fill: *fill,
                     },
-                    None,
+                    false,
                 );
             }
             continue;
         }
-        let mask_index = match item.clip {
-            Some(clip) if !inside(&item.shape, &clip) => Some(raster.mask_index(clip)?),
-            _ => None,
+        let masked = match item.clip {
+            Some(clip) if !inside(&item.shape, &clip) => {
+                raster.clip_to(clip)?;
+                true
+            }
+            _ => false,
         };
-        raster.shape(&item.shape, mask_index);
+        raster.shape(&item.shape, masked);
     }
     Ok(raster.pixmap)
 }
@@ -133,40 +164,71 @@ struct Raster {
     scale: f64,
     /// CSS px to device px.
     transform: Transform,
-    /// Clip masks by distinct rectangle; plots have one per axes, so a linear search
-    /// beats hashing floats.
-    masks: Vec<(Rect, Mask)>,
+    /// The mask of the latest clip rectangle a shape needed; allocated on first use.
+    clip: Option<ClipMask>,
+    masks: Masks,
     /// Glyph outlines in font units, built on first use; `None` for blank glyphs.
     glyphs: HashMap<u16, Option<Path>>,
     /// `None` draws every shape directly.
     sprites: Option<Sprites>,
 }
 
+struct ClipMask {
+    rect: Rect,
+    mask: Mask,
+    /// Device pixels `rect` may have painted: `(x0, y0, x1, y1)`, the ends exclusive.
+    painted: (usize, usize, usize, usize),
+}
+
 impl Raster {
-    fn mask_index(&mut self, clip: Rect) -> Result<usize, RenderError> {
-        if let Some(index) = self.masks.iter().position(|(known, _)| *known == clip) {
-            return Ok(index);
-        }
-        let len = self.size.width() as usize * self.size.height() as usize;
-        let mut mask = Mask::from_vec(zeroed(len, self.size)?, self.size).ok_or_else(|| {
-            too_large(f64::from(self.size.width()), f64::from(self.size.height()))
-        })?;
-        if let Some(rect) = skia_rect(&clip) {
+    /// Makes `self.clip` the mask of `rect`.
+    fn clip_to(&mut self, rect: Rect) -> Result<(), RenderError> {
+        let (width, height) = (self.size.width() as usize, self.size.height() as usize);
+        let mut mask = match self.clip.take() {
+            Some(clip) if clip.rect == rect => {
+                self.clip = Some(clip);
+                return Ok(());
+            }
+            Some(ClipMask {
+                mut mask, painted, ..
+            }) => {
+                match self.masks {
+                    Masks::Repainted => {
+                        let (x0, y0, x1, y1) = painted;
+                        for row in mask.data_mut().chunks_exact_mut(width).take(y1).skip(y0) {
+                            if let Some(pixels) = row.get_mut(x0..x1) {
+                                pixels.fill(0);
+                            }
+                        }
+                    }
+                    Masks::Cleared => mask.clear(),
+                }
+                mask
+            }
+            None => Mask::from_vec(zeroed(width * height, self.size)?, self.size)
+                .ok_or_else(|| too_large(width as f64, height as f64))?,
+        };
+        if let Some(skia) = skia_rect(&rect) {
             mask.fill_path(
-                &PathBuilder::from_rect(rect),
+                &PathBuilder::from_rect(skia),
                 FillRule::Winding,
                 true,
                 self.transform,
             );
         }
-        self.masks.push((clip, mask));
-        Ok(self.masks.len() - 1)
+        self.clip = Some(ClipMask {
+            rect,
+            mask,
+            painted: painted_pixels(&rect, self.scale, width, height),
+        });
+        Ok(())
     }
 
-    fn shape(&mut self, shape: &Shape, mask_index: Option<usize>) {
-        let mask = mask_index
-            .and_then(|index| self.masks.get(index))
-            .map(|(_, mask)| mask);
+    fn shape(&mut self, shape: &Shape, masked: bool) {
+        let mask = masked
+            .then_some(self.clip.as_ref())
+            .flatten()
+            .map(|clip| &clip.mask);
         if let Some(sprites) = &mut self.sprites {
             if sprites.draw(&mut self.pixmap, shape, mask) {
                 return;
@@ -223,15 +285,16 @@ impl Raster {
                     );
                 }
             }
-            Shape::Text(text) => self.text(text, mask_index),
+            Shape::Text(text) => self.text(text, masked),
         }
     }
 
-    fn text(&mut self, text: &Text, mask_index: Option<usize>) {
+    fn text(&mut self, text: &Text, masked: bool) {
         let paint = paint(text.color);
-        let mask = mask_index
-            .and_then(|index| self.masks.get(index))
-            .map(|(_, mask)| mask);
+        let mask = masked
+            .then_some(self.clip.as_ref())
+            .flatten()
+            .map(|clip| &clip.mask);
         for run in text::runs(text) {
             // The same composition as the SVG group: translate to the anchor, rotate
             // (counter-clockwise in the scene, so negative on a y-down canvas), move to
@@ -257,6 +320,23 @@ impl Raster {
             }
         }
     }
+}
+
+/// The device pixels an anti-aliased fill of `rect` can touch, within the canvas:
+/// those its bounds overlap, plus one on each side as slack for the f32 arithmetic.
+/// A NaN side widens the span to the canvas edge (`max` and `min` return the other
+/// operand for NaN), which only clears more.
+fn painted_pixels(
+    rect: &Rect,
+    scale: f64,
+    width: usize,
+    height: usize,
+) -> (usize, usize, usize, usize) {
+    let low = |at: f64, limit: usize| ((at * scale).floor() - 1.0).max(0.0).min(limit as f64);
+    let high = |at: f64, limit: usize| ((at * scale).ceil() + 1.0).min(limit as f64).max(0.0);
+    let (x0, x1) = (low(rect.x, width), high(rect.right(), width));
+    let (y0, y1) = (low(rect.y, height), high(rect.bottom(), height));
+    (x0 as usize, y0 as usize, x1 as usize, y1 as usize)
 }
 
 fn draw_path(
@@ -532,6 +612,97 @@ mod tests {
         );
         let far = Rect { x: 20.0, ..a };
         assert_eq!(intersect(&a, &far), None);
+    }
+
+    /// Rasterizes `scene` both ways and asserts the pixels are equal.
+    fn assert_repainting_matches_clearing(scene: &Scene, scale: f64, name: &str) {
+        let repainted =
+            rasterize_masked(scene, scale, Markers::Sprites, Masks::Repainted).expect("rasterizes");
+        let cleared =
+            rasterize_masked(scene, scale, Markers::Sprites, Masks::Cleared).expect("rasterizes");
+        assert!(
+            repainted.data() == cleared.data(),
+            "{name} at scale {scale}: a repainted clip mask changed the picture"
+        );
+    }
+
+    #[test]
+    fn a_repainted_clip_mask_draws_what_a_fresh_one_does() {
+        // Overlapping rectangles at fractional positions, one past the canvas edge,
+        // taken in turn and back again, each clipping shapes that cross it.
+        let clips = [
+            Rect {
+                x: 10.3,
+                y: 12.7,
+                w: 60.4,
+                h: 40.2,
+            },
+            Rect {
+                x: 45.5,
+                y: 30.25,
+                w: 70.0,
+                h: 55.5,
+            },
+            Rect {
+                x: 90.6,
+                y: -5.0,
+                w: 50.0,
+                h: 120.0,
+            },
+        ];
+        let mut scene = Scene::new(120.0, 100.0, Some(Color::rgb(255, 255, 255)));
+        for (index, clip) in [0, 1, 0, 2, 1, 2, 0].map(|i| clips[i]).iter().enumerate() {
+            let shift = index as f64 * 3.0;
+            scene.push(
+                Some(*clip),
+                Shape::Path {
+                    points: points(&[(-5.0, 20.0 + shift), (130.0, 60.0 - shift), (60.0, 110.0)]),
+                    closed: true,
+                    fill: Some(Color::rgb(200, 30, 30)),
+                    stroke: Some(Stroke {
+                        color: Color::rgb(10, 10, 120),
+                        width: 2.5,
+                        dash: Vec::new(),
+                    }),
+                },
+            );
+            scene.push(
+                Some(*clip),
+                Shape::Circle {
+                    center: Point {
+                        x: clip.x + shift,
+                        y: clip.bottom() - shift,
+                    },
+                    radius: 3.0,
+                    fill: Some(Color::rgb(30, 160, 30)),
+                    stroke: None,
+                },
+            );
+        }
+        for scale in [1.0, 1.5, 2.0, 3.0] {
+            assert_repainting_matches_clearing(&scene, scale, "overlapping clips");
+        }
+    }
+
+    #[test]
+    fn every_golden_spec_draws_as_with_a_fresh_clip_mask() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).expect("tests/golden") {
+            let path = entry.expect("entry").path().join("spec.json");
+            let Ok(spec) = std::fs::read(&path) else {
+                continue;
+            };
+            let figure = crate::parse_figure(&spec).expect("golden spec parses");
+            for scale in [1.0, 2.0] {
+                let valid = crate::validate::validate(figure.clone(), scale, &Default::default())
+                    .expect("golden spec is valid");
+                let scene = crate::layout::build_scene(&valid);
+                assert_repainting_matches_clearing(&scene, scale, &path.display().to_string());
+            }
+            checked += 1;
+        }
+        assert!(checked >= 30, "only {checked} golden specs");
     }
 
     #[test]

@@ -282,3 +282,59 @@ fn every_golden_spec_renders_to_png_at_its_size() {
     }
     assert!(checked >= 30);
 }
+
+/// A 10×10 grid of small multiples at 1600×1200: in each cell a 50-point line, a
+/// 20-point scatter and a title. The same spec as the host's small-multiples test.
+fn small_multiples() -> String {
+    let numbers = |values: Vec<f64>| {
+        let texts: Vec<String> = values.iter().map(|v| format!("{v:.4}")).collect();
+        texts.join(", ")
+    };
+    let axes: Vec<String> = (0..100)
+        .map(|cell| {
+            let phase = f64::from(cell);
+            let line = numbers((0..50).map(|i| (f64::from(i) * 0.2 + phase).sin()).collect());
+            let x = numbers((0..20).map(|i| f64::from(i) * 2.5).collect());
+            let y = numbers((0..20).map(|i| (f64::from(i) * 0.7 + phase).cos()).collect());
+            format!(
+                r#"{{"title": "cell {cell}", "series": [{{"type": "line", "y": [{line}]}}, {{"type": "scatter", "x": [{x}], "y": [{y}]}}]}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"width": 1600, "height": 1200, "subplots": {{"rows": 10, "cols": 10}}, "axes": [{}]}}"#,
+        axes.join(", ")
+    )
+}
+
+#[test]
+fn a_ten_by_ten_grid_of_small_multiples_renders_with_both_series_in_every_cell() {
+    let spec = small_multiples();
+    let image = render_png(&spec, 1.0);
+    assert_eq!((image.width, image.height), (1600, 1200));
+    // Each axes starts the color cycle afresh: the line is C0, the scatter C1.
+    let near = |pixel: [u8; 4], color: [u8; 3]| {
+        pixel[..3]
+            .iter()
+            .zip(color)
+            .all(|(have, want)| have.abs_diff(want) <= 24)
+    };
+    let (blue, orange) = ([0x1f, 0x77, 0xb4], [0xff, 0x7f, 0x0e]);
+    for row in 0..10 {
+        for col in 0..10 {
+            let pixels = || {
+                (row * 120..(row + 1) * 120)
+                    .flat_map(move |y| (col * 160..(col + 1) * 160).map(move |x| (x, y)))
+                    .map(|(x, y)| image.pixel(x, y))
+            };
+            assert!(
+                pixels().any(|p| near(p, blue)),
+                "cell ({row}, {col}) has no line"
+            );
+            assert!(
+                pixels().any(|p| near(p, orange)),
+                "cell ({row}, {col}) has no scatter"
+            );
+        }
+    }
+}
