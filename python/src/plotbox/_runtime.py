@@ -190,10 +190,14 @@ class Runtime:
     def _call_guest(self, store: wasmtime.Store, spec: bytes, format_code: int, scale: float) -> bytes:
         exports = self.instance_pre.instantiate(store).exports(store)
         memory = exports["memory"]
-        spec_ptr = exports["alloc"](store, len(spec))
-        _write(store, memory, spec_ptr, spec)
-        header_ptr = exports["render"](store, spec_ptr, len(spec), format_code, float(scale))
-        status, data_ptr, data_len = struct.unpack("<III", _read(store, memory, header_ptr, _HEADER_LEN))
+        # The ABI's u32 travel as wasm i32, which wasmtime-py hands over signed.
+        spec_len = _i32(len(spec))
+        spec_ptr = exports["alloc"](store, spec_len)
+        _write(store, memory, spec_ptr & 0xFFFFFFFF, spec)
+        header_ptr = exports["render"](store, spec_ptr, spec_len, format_code, float(scale))
+        status, data_ptr, data_len = struct.unpack(
+            "<III", _read(store, memory, header_ptr & 0xFFFFFFFF, _HEADER_LEN)
+        )
         data = _read(store, memory, data_ptr, data_len)
         if status == _STATUS_OK:
             return data
@@ -216,6 +220,10 @@ class Runtime:
                 return _read(store, exports["memory"], ptr, length).decode("utf-8")
             except (KeyError, TypeError, wasmtime.WasmtimeError, wasmtime.Trap) as error:
                 raise InternalError("cannot read the schema from the module: {}".format(error)) from None
+
+
+def _i32(value: int) -> int:
+    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 def _write(store: wasmtime.Store, memory: wasmtime.Memory, ptr: int, data: bytes) -> None:
