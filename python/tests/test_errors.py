@@ -91,3 +91,31 @@ def test_error_text_names_the_path():
     assert json.loads(info.value.to_json()) == {
         "error": {"kind": "invalid_spec", "message": info.value.message, "path": "/series/0/y"}
     }
+
+
+def test_a_kept_error_does_not_keep_the_renders_store_alive():
+    import wasmtime
+
+    def stores_reachable(error):
+        found, seen = [], set()
+        while error is not None and id(error) not in seen:
+            seen.add(id(error))
+            tb = error.__traceback__
+            while tb is not None:
+                found += [v for v in tb.tb_frame.f_locals.values() if isinstance(v, wasmtime.Store)]
+                tb = tb.tb_next
+            error = error.__cause__ or error.__context__
+        return found
+
+    kept = []
+    for spec, kwargs in [
+        ({"series": [{"type": "nope"}]}, {}),  # the guest's error
+        (HUGE_SCATTER, {"memory_mb": 4}),  # a trap
+        (HUGE_SCATTER, {"timeout": 0.005}),  # an interrupt
+    ]:
+        try:
+            plotbox.render(spec, **kwargs)
+        except plotbox.RenderError as error:
+            kept.append(error)
+    assert [type(e) for e in kept] == [plotbox.InvalidSpec, plotbox.MemoryLimit, plotbox.DeadlineExceeded]
+    assert [stores_reachable(e) for e in kept] == [[], [], []]

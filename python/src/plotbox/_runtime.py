@@ -22,7 +22,7 @@ import struct
 import threading
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 import wasmtime
 
@@ -179,13 +179,25 @@ class Runtime:
                 "starts with {})".format(_mebibytes(memory_bytes), _mebibytes(self.min_memory_bytes))
             )
         with self.ticker:
-            store = self._store(timeout, memory_bytes, fuel)
-            try:
-                return self._call_guest(store, spec, format_code, scale)
-            except RenderError:
-                raise
-            except (wasmtime.Trap, wasmtime.WasmtimeError) as error:
-                raise _classify_wasm(error, timeout, memory_bytes, fuel) from None
+            outcome = self._render_in_fresh_store(spec, format_code, scale, timeout, memory_bytes, fuel)
+        if isinstance(outcome, RenderError):
+            # Raised here, outside the frames that held the store: an exception kept
+            # by the caller (a log handler, an error tracker) must not keep the
+            # render's instance and memory alive through its traceback.
+            raise outcome
+        return outcome
+
+    def _render_in_fresh_store(
+        self, spec: bytes, format_code: int, scale: float, timeout: float, memory_bytes: int,
+        fuel: Optional[int],
+    ) -> Union[bytes, RenderError]:
+        store = self._store(timeout, memory_bytes, fuel)
+        try:
+            return self._call_guest(store, spec, format_code, scale)
+        except RenderError as error:
+            return error.with_traceback(None)
+        except (wasmtime.Trap, wasmtime.WasmtimeError) as error:
+            return _classify_wasm(error, timeout, memory_bytes, fuel)
 
     def _call_guest(self, store: wasmtime.Store, spec: bytes, format_code: int, scale: float) -> bytes:
         exports = self.instance_pre.instantiate(store).exports(store)
