@@ -192,6 +192,9 @@ def test_what_the_spec_cannot_express_is_refused_by_name(call, error, names):
     with pytest.raises(error) as info:
         run(call)
     assert names in str(info.value)
+    if "object()" not in call:  # that one is data of the wrong type, a plain TypeError
+        assert isinstance(info.value, plotbox.NotExpressible)
+        assert isinstance(info.value, TypeError) and isinstance(info.value, ValueError)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib as _hashlib
 
 from ._api import render, render_async, schema
-from ._builder import Axes, Figure, subplots
+from ._builder import Axes, Figure, NotExpressible, subplots
 from ._errors import (
     DeadlineExceeded,
     InternalError,
@@ -42,6 +42,7 @@ __all__ = [
     "subplots",
     "Figure",
     "Axes",
+    "NotExpressible",
     "RenderError",
     "InvalidSpec",
     "TooLarge",

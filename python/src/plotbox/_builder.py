@@ -45,12 +45,18 @@ _LEGEND_NAMES = set(_LEGEND_CODES.values()) | {"outside right", "outside bottom"
 _ARROWS = ("->", "-|>", "-")
 
 
+class NotExpressible(TypeError, ValueError):
+    """An argument, or a value of one, that the plot spec cannot express; the message
+    names it. A ``TypeError`` (as for any argument a function does not take) and a
+    ``ValueError`` (as for a value it does not take), so either ``except`` catches it."""
+
+
 # --- argument helpers -------------------------------------------------------------
 
 def _reject(method: str, kwargs: Dict[str, Any]) -> None:
     if kwargs:
         names = ", ".join(sorted(kwargs))
-        raise TypeError(
+        raise NotExpressible(
             "{}: the plot spec cannot express {} (argument{} {})".format(
                 method, "this" if len(kwargs) == 1 else "these", "" if len(kwargs) == 1 else "s", names
             )
@@ -105,7 +111,7 @@ def _linestyle(value: Any) -> Optional[str]:
         return "none"
     if value in _LINESTYLES:
         return _LINESTYLES[value]
-    raise ValueError(
+    raise NotExpressible(
         "linestyle: the plot spec has solid, dashed, dotted and dashdot ('-', '--', ':', '-.'), not {!r}".format(value)
     )
 
@@ -117,7 +123,7 @@ def _marker(value: Any) -> Optional[str]:
         return "none"
     if value in _MARKERS:
         return value
-    raise ValueError("marker: the plot spec has the markers {}, not {!r}".format(", ".join(_MARKERS), value))
+    raise NotExpressible("marker: the plot spec has the markers {}, not {!r}".format(", ".join(_MARKERS), value))
 
 
 def _positive(value: Any, name: str) -> Optional[float]:
@@ -147,7 +153,7 @@ def _parse_fmt(fmt: str) -> Tuple[Optional[str], Optional[str], Optional[str]]:
         elif char in _MARKERS:
             marker = char
         else:
-            raise ValueError(
+            raise NotExpressible(
                 "format string {!r}: the plot spec has no marker or style {!r} (markers: {})".format(
                     fmt, char, ", ".join(_MARKERS)
                 )
@@ -162,7 +168,7 @@ def _printf_to_format(fmt: Any, name: str) -> str:
     around); strings already in ``{}`` style pass through to the renderer, which
     checks them."""
     if callable(fmt):
-        raise TypeError("{}: the plot spec takes a format string, not a function".format(name))
+        raise NotExpressible("{}: the plot spec takes a format string, not a function".format(name))
     if not isinstance(fmt, str):
         raise TypeError("{}: expected a format string, got {!r}".format(name, fmt))
     if "{" in fmt:
@@ -181,7 +187,7 @@ def _printf_to_format(fmt: Any, name: str) -> str:
         # A width of 1 never pads a number ('%1.1f' is matplotlib's own autopct);
         # wider fields and flags pad or sign, which the spec's formats cannot do.
         if flags or (width and int(width) > 1):
-            raise ValueError("{}: {!r} pads or signs its number, which the plot spec cannot express".format(name, fmt))
+            raise NotExpressible("{}: {!r} pads or signs its number, which the plot spec cannot express".format(name, fmt))
         if kind in "di":
             out.append("{:.0f}")
         elif kind in "fF":
@@ -275,7 +281,7 @@ class Axes:
             else:
                 items = list(c)
                 if items and all(_is_number(v) for v in items):
-                    raise ValueError(
+                    raise NotExpressible(
                         "scatter: c holds numbers to map through a colormap, which the plot spec "
                         "cannot express; give one color per point instead"
                     )
@@ -300,16 +306,16 @@ class Axes:
 
     def _bar(self, method: str, orientation: str, x: Any, values: Any, thickness: Any, base: Any, align: str, kwargs: Dict[str, Any]) -> Dict[str, Any]:
         if base is not None:
-            raise TypeError(
+            raise NotExpressible(
                 "{}: the plot spec cannot express {}= offsets; stack series with stack=\"name\" instead".format(
                     method, "bottom" if method == "bar" else "left"
                 )
             )
         if align != "center":
-            raise ValueError("{}: the plot spec centres bars on their category (align='center'), not {!r}".format(method, align))
+            raise NotExpressible("{}: the plot spec centres bars on their category (align='center'), not {!r}".format(method, align))
         color = _pop(kwargs, "color")
         if color is not None and not isinstance(color, str) and not (isinstance(color, tuple) and all(_is_number(v) for v in color)):
-            raise ValueError("{}: the plot spec gives a bar series one color, not one per bar".format(method))
+            raise NotExpressible("{}: the plot spec gives a bar series one color, not one per bar".format(method))
         series: Dict[str, Any] = {"type": "bar", "x": _convert.values(x, "x"), "y": _convert.numbers_only(values, "height" if method == "bar" else "width")}
         if orientation == "horizontal":
             series["orientation"] = "horizontal"
@@ -346,7 +352,7 @@ class Axes:
         series: Dict[str, Any] = {"type": "hist", "values": _convert.numbers_only(x, "x")}
         if bins is not None:
             if isinstance(bins, str):
-                raise ValueError("hist: the plot spec takes a bin count or edges, not the rule {!r}".format(bins))
+                raise NotExpressible("hist: the plot spec takes a bin count or edges, not the rule {!r}".format(bins))
             if _is_scalar(bins):
                 if isinstance(bins, bool) or int(bins) != bins:
                     raise ValueError("hist: bins must be a whole number, got {!r}".format(bins))
@@ -357,7 +363,7 @@ class Axes:
             series["density"] = True
         histtype = kwargs.pop("histtype", "bar")
         if histtype != "bar":
-            raise ValueError("hist: the plot spec draws histtype='bar' only, not {!r}".format(histtype))
+            raise NotExpressible("hist: the plot spec draws histtype='bar' only, not {!r}".format(histtype))
         _put(
             series,
             color=_color(_pop(kwargs, "color")),
@@ -379,7 +385,7 @@ class Axes:
             series["y2"] = _convert.numbers_only(y2, "y2")
         where = kwargs.pop("where", None)
         if where is not None:
-            raise TypeError("fill_between: the plot spec cannot express where=; put None (a gap) in y1 instead")
+            raise NotExpressible("fill_between: the plot spec cannot express where=; put None (a gap) in y1 instead")
         _put(
             series,
             color=_color(_pop(kwargs, "color", "facecolor", "fc")),
@@ -402,7 +408,7 @@ class Axes:
         style = self._line_style("step", kwargs, fmt)
         _reject("step", kwargs)
         if style["linestyle"] == "none":
-            raise ValueError("step: a step series without a line cannot be expressed")
+            raise NotExpressible("step: a step series without a line cannot be expressed")
         series: Dict[str, Any] = {"type": "step", "x": _convert.values(x, "x"), "y": _convert.values(y, "y")}
         if where != "pre":
             series["where"] = where
@@ -411,12 +417,12 @@ class Axes:
     def errorbar(self, x: Any, y: Any, yerr: Any = None, xerr: Any = None, fmt: str = "", **kwargs: Any) -> Dict[str, Any]:
         """``ax.errorbar``: symmetric errors, one number or one per point."""
         if fmt == "none":
-            raise ValueError("errorbar: fmt='none' (error bars without the data line) cannot be expressed")
+            raise NotExpressible("errorbar: fmt='none' (error bars without the data line) cannot be expressed")
         style = self._line_style("errorbar", kwargs, fmt or None)
         capsize = _positive(kwargs.pop("capsize", None), "capsize")
         _reject("errorbar", kwargs)
         if style["linestyle"] == "none":
-            raise ValueError(
+            raise NotExpressible(
                 "errorbar: the plot spec's errorbar always joins its points; a markers-only fmt "
                 "such as 'o' cannot be expressed (use fmt='-o')"
             )
@@ -438,7 +444,7 @@ class Axes:
         if cmap is not None:
             name = getattr(cmap, "name", cmap)
             if not isinstance(name, str) or name.lower() not in _COLORMAPS:
-                raise ValueError("imshow: the plot spec has the colormaps {}, not {!r}".format(", ".join(_COLORMAPS), name))
+                raise NotExpressible("imshow: the plot spec has the colormaps {}, not {!r}".format(", ".join(_COLORMAPS), name))
             series["colormap"] = name.lower()
         _put(
             series,
@@ -460,7 +466,7 @@ class Axes:
 
     def _axline(self, method: str, kind: str, field: str, value: Any, lo: float, hi: float, kwargs: Dict[str, Any]) -> Dict[str, Any]:
         if (lo, hi) != (0, 1):
-            raise TypeError("{}: the plot spec draws the line across the whole axes; it cannot express a partial span".format(method))
+            raise NotExpressible("{}: the plot spec draws the line across the whole axes; it cannot express a partial span".format(method))
         series: Dict[str, Any] = {"type": kind, field: _convert.position(value, field)}
         _put(
             series,
@@ -485,7 +491,7 @@ class Axes:
         points from ``xy`` with ``textcoords='offset points'``; ``arrowprops`` with an
         ``arrowstyle`` of '->', '-|>' or '-'."""
         if xycoords != "data":
-            raise ValueError("annotate: the plot spec places xy in data coordinates only, not {!r}".format(xycoords))
+            raise NotExpressible("annotate: the plot spec places xy in data coordinates only, not {!r}".format(xycoords))
         series: Dict[str, Any] = {"type": "annotation", "text": str(text), "xy": _pair(xy, "xy")}
         if xytext is not None:
             coords = textcoords or "data"
@@ -502,9 +508,9 @@ class Axes:
             # matplotlib's arrow without an arrowstyle is a filled head: '-|>'.
             style = props.pop("arrowstyle", "-|>")
             if style not in _ARROWS:
-                raise ValueError("annotate: the plot spec has the arrow styles {}, not {!r}".format(", ".join(_ARROWS), style))
+                raise NotExpressible("annotate: the plot spec has the arrow styles {}, not {!r}".format(", ".join(_ARROWS), style))
             if props:
-                raise TypeError("annotate: the plot spec cannot express arrowprops {}".format(", ".join(sorted(props))))
+                raise NotExpressible("annotate: the plot spec cannot express arrowprops {}".format(", ".join(sorted(props))))
             series["arrow"] = style
         _put(series, **_text_style("annotate", kwargs))
         _reject("annotate", kwargs)
@@ -530,9 +536,9 @@ class Axes:
             if "width" in props:
                 series["hole"] = 1 - _convert.number(props.pop("width"), "wedgeprops['width']")
             if props:
-                raise TypeError("pie: the plot spec cannot express wedgeprops {}".format(", ".join(sorted(props))))
+                raise NotExpressible("pie: the plot spec cannot express wedgeprops {}".format(", ".join(sorted(props))))
         if kwargs.pop("shadow", False):
-            raise TypeError("pie: the plot spec cannot express shadow")
+            raise NotExpressible("pie: the plot spec cannot express shadow")
         _put(series, label=_label(kwargs.pop("label", None)))
         _reject("pie", kwargs)
         return self._add(series)
@@ -547,7 +553,7 @@ class Axes:
             series["labels"] = [str(v) for v in names]
         if whis is not None:
             if not _is_scalar(whis):
-                raise ValueError("boxplot: the plot spec takes whis as one factor of the IQR, not percentiles")
+                raise NotExpressible("boxplot: the plot spec takes whis as one factor of the IQR, not percentiles")
             series["whis"] = _convert.number(whis, "whis")
         if not showfliers:
             series["showfliers"] = False
@@ -619,7 +625,7 @@ class Axes:
     def _set_scale(self, method: str, which: str, value: str, kwargs: Dict[str, Any]) -> None:
         _reject(method, kwargs)
         if value not in ("linear", "log"):
-            raise ValueError("{}: the plot spec has the scales 'linear' and 'log', not {!r}".format(method, value))
+            raise NotExpressible("{}: the plot spec has the scales 'linear' and 'log', not {!r}".format(method, value))
         self._axis(which)["scale"] = value
 
     def set_xticks(self, ticks: Any, labels: Any = None, **kwargs: Any) -> None:
@@ -630,7 +636,7 @@ class Axes:
 
     def _set_ticks(self, method: str, which: str, ticks: Any, labels: Any, kwargs: Dict[str, Any]) -> None:
         if kwargs.pop("minor", False):
-            raise TypeError("{}: the plot spec cannot express minor ticks".format(method))
+            raise NotExpressible("{}: the plot spec cannot express minor ticks".format(method))
         _reject(method, kwargs)
         axis = self._axis(which)
         axis["ticks"] = _convert.values(ticks, "ticks")
@@ -641,7 +647,7 @@ class Axes:
         """``ax.legend(loc=...)`` over the series' labels; without ``loc`` the
         renderer's default placement is kept."""
         if args:
-            raise TypeError("legend: the plot spec takes the entries from the series' label=, not handles")
+            raise NotExpressible("legend: the plot spec takes the entries from the series' label=, not handles")
         _reject("legend", kwargs)
         if loc is None:
             return
@@ -650,14 +656,14 @@ class Axes:
         if loc == "right":
             loc = "center right"  # matplotlib's alias
         if loc not in _LEGEND_NAMES:
-            raise ValueError("legend: the plot spec has no legend position {!r}".format(loc))
+            raise NotExpressible("legend: the plot spec has no legend position {!r}".format(loc))
         self._spec["legend"] = loc
 
     def grid(self, visible: Optional[bool] = None, which: str = "major", axis: str = "both", **kwargs: Any) -> None:
         """``ax.grid(True/False, axis=...)``. The renderer draws the grid unless told
         not to, unlike matplotlib: call ``ax.grid(False)`` for matplotlib's look."""
         if which != "major":
-            raise ValueError("grid: the plot spec draws major grid lines only, not which={!r}".format(which))
+            raise NotExpressible("grid: the plot spec draws major grid lines only, not which={!r}".format(which))
         if axis not in ("both", "x", "y"):
             raise ValueError("grid: axis must be 'both', 'x' or 'y', not {!r}".format(axis))
         _reject("grid", kwargs)
@@ -670,7 +676,7 @@ class Axes:
         for key in list(kwargs):
             setter = getattr(self, "set_" + key, None)
             if setter is None or key in ("",):
-                raise TypeError("set: the plot spec cannot express {}".format(key))
+                raise NotExpressible("set: the plot spec cannot express {}".format(key))
             value = kwargs.pop(key)
             if key in ("xlim", "ylim"):
                 setter(*_two(value, key))
@@ -738,20 +744,20 @@ def _series_index(y: Any) -> Any:
 
 def _line_only(style: Optional[str], method: str) -> Optional[str]:
     if style == "none":
-        raise ValueError("{}: linestyle 'none' cannot be expressed here".format(method))
+        raise NotExpressible("{}: linestyle 'none' cannot be expressed here".format(method))
     return style
 
 
 def _text_style(method: str, kwargs: Dict[str, Any]) -> Dict[str, Any]:
     fontsize = _pop(kwargs, "fontsize", "size")
     if isinstance(fontsize, str):
-        raise ValueError("{}: the plot spec takes fontsize in points, not {!r}".format(method, fontsize))
+        raise NotExpressible("{}: the plot spec takes fontsize in points, not {!r}".format(method, fontsize))
     ha = _pop(kwargs, "ha", "horizontalalignment")
     va = _pop(kwargs, "va", "verticalalignment")
     if ha is not None and ha not in ("left", "center", "right"):
-        raise ValueError("{}: ha must be 'left', 'center' or 'right', not {!r}".format(method, ha))
+        raise NotExpressible("{}: ha must be 'left', 'center' or 'right', not {!r}".format(method, ha))
     if va is not None and va not in ("top", "center", "bottom"):
-        raise ValueError("{}: va must be 'top', 'center' or 'bottom', not {!r}".format(method, va))
+        raise NotExpressible("{}: va must be 'top', 'center' or 'bottom', not {!r}".format(method, va))
     return {
         "fontsize": _positive(fontsize, "fontsize"),
         "ha": ha,
