@@ -37,10 +37,15 @@ fresh_install() {
     "$python" -m venv "$venv"
     pip_quiet "$venv/bin/python" "$wheel"
     "$venv/bin/python" - <<'PY'
-import sys, plotbox
+import datetime, sys, plotbox
 png = plotbox.render({"series": [{"type": "line", "y": [1, 3, 2]}]})
 svg = plotbox.render('{"series": [{"type": "bar", "y": [1, 3, 2]}]}', format="svg")
 assert png[:8] == b"\x89PNG\r\n\x1a\n" and b"<svg" in svg
+# The builder, dates included, without numpy or pandas installed.
+fig, ax = plotbox.subplots()
+ax.plot([datetime.date(2026, 3, 1), datetime.date(2026, 3, 2)], [1, 2], "o-")
+assert fig.to_spec()["axes"][0]["series"][0]["x"] == ["2026-03-01", "2026-03-02"]
+assert "numpy" not in sys.modules and "pandas" not in sys.modules
 print("python: the wheel alone renders on Python %d.%d (module %s)" % (sys.version_info[:2] + (plotbox.MODULE_SHA256[:12],)))
 PY
 }
