@@ -123,6 +123,13 @@ def test_subplots_grid_indexes_like_matplotlib():
     assert axs[0, 0] is fig.axes[0]
 
 
+def test_a_2d_y_is_one_line_per_column():
+    fig, ax = plotbox.subplots()
+    lines = ax.plot([0, 1], np.array([[1, 10], [2, 20]]), "--", label="col")
+    assert [s["y"] for s in fig.to_spec()["axes"][0]["series"]] == [[1.0, 2.0], [10.0, 20.0]]
+    assert all(s["linestyle"] == "dashed" and s["x"] == [0.0, 1.0] for s in lines)
+
+
 def test_to_spec_is_a_copy():
     fig, ax = plotbox.subplots()
     ax.plot([1, 2])
@@ -182,6 +189,7 @@ def test_pandas_and_numpy_inputs_match_lists():
         ("ax.legend(loc='upper middle')", ValueError, "upper middle"),
         ("ax.text(0, 0, 'a', va='baseline')", ValueError, "baseline"),
         ("ax.hist([1, 2], bins='auto')", ValueError, "auto"),
+        ("ax.errorbar([1, 2], [1, 2], yerr=[[0.1, 0.2], [0.3, 0.4]])", ValueError, "symmetric"),
         ("ax.pie([1, 2], autopct='%5.1f%%')", ValueError, "pads"),
         ("ax.pie([1, 2], autopct=lambda p: str(p))", TypeError, "function"),
         ("ax.plot([object()])", TypeError, "y[0]"),

@@ -258,7 +258,9 @@ class Axes:
         _reject("plot", leftover)
         added = []
         for (x, y, _), style in zip(groups, styles):
-            added.append(self._add(_line_or_scatter("plot", x, y, style)))
+            # A 2-D y is one line per column, as matplotlib draws it.
+            for column in _columns(y):
+                added.append(self._add(_line_or_scatter("plot", x, column, dict(style))))
         return added
 
     def scatter(self, x: Any, y: Any, s: Any = None, c: Any = None, marker: Any = None, **kwargs: Any) -> Dict[str, Any]:
@@ -430,6 +432,10 @@ class Axes:
         for name, err in (("yerr", yerr), ("xerr", xerr)):
             if err is None:
                 continue
+            if not _is_scalar(err) and any(not _is_scalar(e) for e in err):
+                raise NotExpressible(
+                    "errorbar: {} holds lower and upper errors; the plot spec has symmetric errors only".format(name)
+                )
             if _is_scalar(err):
                 series[name] = _convert.number(err, name)
             else:
@@ -709,6 +715,16 @@ def _plot_groups(args: Sequence[Any], method: str) -> List[Tuple[Any, Any, Optio
             fmt, rest = rest[0], rest[1:]
         groups.append((x, y, fmt))
     return groups
+
+
+def _columns(y: Any) -> List[Any]:
+    np = _convert._numpy()
+    if np is not None and isinstance(y, np.ndarray) and y.ndim == 2:
+        return [y[:, j] for j in range(y.shape[1])]
+    pd = _convert._pandas()
+    if pd is not None and isinstance(y, pd.DataFrame):
+        return [y[c] for c in y.columns]
+    return [y]
 
 
 def _line_or_scatter(method: str, x: Any, y: Any, style: Dict[str, Any]) -> Dict[str, Any]:
