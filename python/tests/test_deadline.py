@@ -29,7 +29,7 @@ SLOW = json.dumps({
 def timed_failure(**kwargs):
     start = time.perf_counter()
     with pytest.raises(plotbox.DeadlineExceeded) as info:
-        plotbox.render(SLOW, timeout=TIMEOUT, memory_mb=512, **kwargs)
+        plotbox.render(SLOW, timeout=TIMEOUT, memory_mb=1024, **kwargs)
     return time.perf_counter() - start, info.value
 
 
