@@ -62,3 +62,30 @@ def test_a_deadline_in_one_thread_leaves_renders_in_others_alone():
 def test_out_of_fuel_is_a_deadline_exceeded_that_names_the_budget():
     with pytest.raises(plotbox.DeadlineExceeded, match="fuel budget of 1000000 units"):
         plotbox.render(SLOW, fuel=1_000_000, memory_mb=512)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_forked_worker_gets_its_own_ticker():
+    # gunicorn --preload forks workers from a parent that may have rendered already;
+    # the child inherits no ticker thread, so without its own the deadline would
+    # never fire there.
+    import multiprocessing
+
+    plotbox.render(W1)  # the parent's runtime and ticker exist
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+
+    def child():
+        start = time.perf_counter()
+        try:
+            plotbox.render(SLOW, timeout=0.1, memory_mb=1024)
+            queue.put(("finished", time.perf_counter() - start))
+        except plotbox.RenderError as error:
+            queue.put((error.kind, time.perf_counter() - start))
+
+    process = context.Process(target=child)
+    process.start()
+    kind, took = queue.get(timeout=60)
+    process.join(timeout=60)
+    assert kind == "deadline_exceeded"
+    assert took < 0.1 + 10 * SLACK
