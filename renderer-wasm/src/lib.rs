@@ -30,6 +30,8 @@ pub mod error;
 pub mod layout;
 mod parse;
 pub mod png;
+pub mod pyformat;
+pub mod resolve;
 pub mod scene;
 pub mod spec;
 pub mod svg;

@@ -77,7 +77,7 @@ fn require_objects(root: &Value) -> Result<(), RenderError> {
         }
     }
     object_at(Some(root), "", "a spec")?;
-    for key in ["x", "y"] {
+    for key in ["x", "y", "y2"] {
         object_at(root.get(key), &format!("/{key}"), "an axis")?;
     }
     object_at(root.get("subplots"), "/subplots", "subplots")?;
@@ -90,7 +90,7 @@ fn require_objects(root: &Value) -> Result<(), RenderError> {
                     format!("an axes must be a JSON object, not {}", json_type_name(ax)),
                 ));
             }
-            for key in ["x", "y"] {
+            for key in ["x", "y", "y2"] {
                 object_at(ax.get(key), &format!("{path}/{key}"), "an axis")?;
             }
         }
@@ -174,6 +174,9 @@ impl<'de> Deserialize<'de> for Series {
             "hline" => Series::Hline(typed(&body)?),
             "vline" => Series::Vline(typed(&body)?),
             "text" => Series::Text(typed(&body)?),
+            "annotation" => Series::Annotation(typed(&body)?),
+            "pie" => Series::Pie(typed(&body)?),
+            "box" => Series::Box(typed(&body)?),
             other => {
                 return Err(inner_error(
                     "/type",
@@ -222,16 +225,16 @@ mod tests {
     #[test]
     fn wrong_type_in_an_array_points_at_the_element() {
         let e = err(
-            r#"{"axes": [{"series": [{"type": "line", "y": [1]}, {"type": "line", "y": [1, "2"]}]}]}"#,
+            r#"{"axes": [{"series": [{"type": "line", "y": [1]}, {"type": "line", "y": [1, true]}]}]}"#,
         );
         assert_eq!(e.path.as_deref(), Some("/axes/0/series/1/y/1"), "{e:?}");
     }
 
     #[test]
     fn unknown_series_type_points_at_type() {
-        let e = err(r#"{"series": [{"type": "pie", "y": [1]}]}"#);
+        let e = err(r#"{"series": [{"type": "donut", "y": [1]}]}"#);
         assert_eq!(e.path.as_deref(), Some("/series/0/type"));
-        assert!(e.message.contains("pie"));
+        assert!(e.message.contains("donut"));
     }
 
     #[test]

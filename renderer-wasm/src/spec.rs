@@ -104,7 +104,11 @@ pub struct Axes {
     pub x: Option<Axis>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<Axis>,
-    /// Default: `"upper right"` where any series has a `label`, else none.
+    /// A second y axis on the right (matplotlib's `ax.twinx()`) for the series with
+    /// `"yaxis": "right"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y2: Option<Axis>,
+    /// Default: `"best"` where any series has a `label`, else none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legend: Option<LegendPosition>,
     /// What is drawn, in order; later series are on top.
@@ -119,12 +123,17 @@ pub struct Axis {
     pub label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<Scale>,
-    /// Lower limit; default from the data with a margin.
+    /// Lower limit (a number, or an ISO 8601 time on a time axis); default from the
+    /// data with a margin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<f64>,
+    pub min: Option<Datum>,
     /// Upper limit; default from the data with a margin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<f64>,
+    pub max: Option<Datum>,
+    /// The time zone a time axis shows: `"UTC"` (default) or a fixed offset such as
+    /// `"+05:30"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
     /// Grid lines at the ticks. Default on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grid: Option<bool>,
@@ -142,6 +151,49 @@ pub enum Scale {
     #[default]
     Linear,
     Log,
+    /// ISO 8601 dates and times (the default where the data are ISO strings).
+    Time,
+    /// Strings as categories, in order of first appearance (the default where `x`
+    /// holds other strings).
+    Category,
+}
+
+/// `bar_label`: `true` (the value, as `{:g}`), or a format and a position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum BarLabel {
+    On(bool),
+    Styled(BarLabelStyle),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BarLabelStyle {
+    /// Python's format mini-language for one number, with literal text around it:
+    /// `{:g}` (default), `{:.1f}`, `{:,.0f}`, `{:.0%}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fmt: Option<String>,
+    /// `edge` (default: past the end of the bar) or `center` (inside it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<BarLabelPosition>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BarLabelPosition {
+    #[default]
+    Edge,
+    Center,
+}
+
+/// Which y axis a series uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum YAxisSide {
+    #[default]
+    Left,
+    /// The axes' `y2` (matplotlib's `ax.twinx()`).
+    Right,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -156,6 +208,25 @@ pub enum LegendPosition {
     LowerRight,
     #[serde(rename = "none")]
     None,
+    /// matplotlib's `best`: the position that covers the least data.
+    #[serde(rename = "best")]
+    Best,
+    #[serde(rename = "upper center")]
+    UpperCenter,
+    #[serde(rename = "lower center")]
+    LowerCenter,
+    #[serde(rename = "center left")]
+    CenterLeft,
+    #[serde(rename = "center right")]
+    CenterRight,
+    #[serde(rename = "center")]
+    Center,
+    /// Beside the axes, on the right; the layout makes room.
+    #[serde(rename = "outside right")]
+    OutsideRight,
+    /// Below the axes; the layout makes room.
+    #[serde(rename = "outside bottom")]
+    OutsideBottom,
 }
 
 /// The fields every series may have, borrowed.
@@ -164,6 +235,7 @@ pub struct Common<'a> {
     pub label: Option<&'a str>,
     pub color: Option<&'a str>,
     pub alpha: Option<f64>,
+    pub yaxis: YAxisSide,
 }
 
 /// Declares a series struct with the fields every series has (`label`, `color`,
@@ -185,12 +257,15 @@ macro_rules! series_struct {
             /// Opacity, 0..1.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub alpha: Option<f64>,
+            /// `"right"` draws on the axes' `y2` axis.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub yaxis: Option<YAxisSide>,
         }
 
         impl $name {
             /// The fields every series has.
             pub fn common(&self) -> Common<'_> {
-                Common { label: self.label.as_deref(), color: self.color.as_deref(), alpha: self.alpha }
+                Common { label: self.label.as_deref(), color: self.color.as_deref(), alpha: self.alpha, yaxis: self.yaxis.unwrap_or_default() }
             }
         }
     };
@@ -198,6 +273,151 @@ macro_rules! series_struct {
 
 /// A numeric array in which `null` is a gap.
 pub type Values = Vec<Option<f64>>;
+
+/// One value of a data array or an axis bound: a number, or a string (an ISO 8601
+/// time, or a category name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Datum {
+    Number(f64),
+    Text(String),
+}
+
+impl Default for Datum {
+    fn default() -> Self {
+        Datum::Number(0.0)
+    }
+}
+
+impl Datum {
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Datum::Number(v) => Some(*v),
+            Datum::Text(_) => None,
+        }
+    }
+}
+
+/// A data array (`x` or `y` of a line, scatter, step, area or errorbar): numbers with
+/// `null` gaps, or strings (ISO 8601 times or category names) with gaps.
+///
+/// Parsed as numbers whenever it holds no string, so that the common case costs what a
+/// plain `[f64]` does. Validation resolves strings to numbers on their axis (days since
+/// 1970 on a time axis, slot indices on a category axis); layout only ever sees
+/// numbers, through `Deref` (an unresolved text column reads as empty).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    Numbers(Values),
+    Mixed(Vec<Option<Datum>>),
+}
+
+impl Default for Column {
+    fn default() -> Self {
+        Column::Numbers(Vec::new())
+    }
+}
+
+impl Column {
+    /// The number of values, gaps included.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Numbers(v) => v.len(),
+            Column::Mixed(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The values as parsed, strings included.
+    pub fn datum(&self, i: usize) -> Option<Datum> {
+        match self {
+            Column::Numbers(v) => v.get(i).copied().flatten().map(Datum::Number),
+            Column::Mixed(v) => v.get(i).cloned().flatten(),
+        }
+    }
+
+    /// Whether any value is a string.
+    pub fn has_text(&self) -> bool {
+        matches!(self, Column::Mixed(v) if v.iter().any(|d| matches!(d, Some(Datum::Text(_)))))
+    }
+}
+
+impl From<Values> for Column {
+    fn from(values: Values) -> Self {
+        Column::Numbers(values)
+    }
+}
+
+impl std::ops::Deref for Column {
+    type Target = [Option<f64>];
+    fn deref(&self) -> &[Option<f64>] {
+        match self {
+            Column::Numbers(v) => v,
+            Column::Mixed(_) => &[],
+        }
+    }
+}
+
+impl Serialize for Column {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Column::Numbers(v) => v.serialize(serializer),
+            Column::Mixed(v) => v.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Column {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ColumnVisitor;
+        impl<'de> serde::de::Visitor<'de> for ColumnVisitor {
+            type Value = Column;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array of numbers, strings (ISO 8601 times or categories) and nulls")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Column, A::Error> {
+                let mut numbers: Values =
+                    Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+                while let Some(item) = seq.next_element::<Option<Datum>>()? {
+                    match item {
+                        Some(Datum::Number(v)) => numbers.push(Some(v)),
+                        None => numbers.push(None),
+                        Some(text) => {
+                            // The first string: the rest is read as data of any kind.
+                            let mut mixed: Vec<Option<Datum>> =
+                                numbers.into_iter().map(|v| v.map(Datum::Number)).collect();
+                            mixed.push(Some(text));
+                            while let Some(item) = seq.next_element::<Option<Datum>>()? {
+                                mixed.push(item);
+                            }
+                            return Ok(Column::Mixed(mixed));
+                        }
+                    }
+                }
+                Ok(Column::Numbers(numbers))
+            }
+        }
+        deserializer.deserialize_seq(ColumnVisitor)
+    }
+}
+
+impl JsonSchema for Column {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Column".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Data values: numbers (null is a gap), ISO 8601 dates or date-times (a time axis), or other strings (categories, on x).",
+            "type": "array",
+            "items": {"type": ["number", "string", "null"]}
+        })
+    }
+}
 
 /// What is drawn on an axes, chosen by `type`.
 ///
@@ -217,13 +437,28 @@ pub enum Series {
     Hline(HlineSeries),
     Vline(VlineSeries),
     Text(TextSeries),
+    Annotation(AnnotationSeries),
+    Pie(PieSeries),
+    Box(BoxSeries),
 }
 
 impl Series {
     /// The `type` names, in the order of SPEC.md's table.
-    pub const TYPES: [&'static str; 11] = [
-        "line", "scatter", "bar", "hist", "area", "step", "errorbar", "heatmap", "hline", "vline",
+    pub const TYPES: [&'static str; 14] = [
+        "line",
+        "scatter",
+        "bar",
+        "hist",
+        "area",
+        "step",
+        "errorbar",
+        "heatmap",
+        "hline",
+        "vline",
         "text",
+        "annotation",
+        "pie",
+        "box",
     ];
 
     /// The fields every series has: label, color, alpha.
@@ -240,6 +475,9 @@ impl Series {
             Series::Hline(s) => s.common(),
             Series::Vline(s) => s.common(),
             Series::Text(s) => s.common(),
+            Series::Annotation(s) => s.common(),
+            Series::Pie(s) => s.common(),
+            Series::Box(s) => s.common(),
         }
     }
 }
@@ -275,8 +513,8 @@ series_struct! {
     pub struct LineSeries {
         /// x values; default 0..n-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub x: Option<Values>,
-        pub y: Values,
+        pub x: Option<Column>,
+        pub y: Column,
         /// Line width in points (default 1.5, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub linewidth: Option<f64>,
@@ -295,8 +533,8 @@ series_struct! {
     pub struct ScatterSeries {
         /// x values; default 0..n-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub x: Option<Values>,
-        pub y: Values,
+        pub x: Option<Column>,
+        pub y: Column,
         /// Per-point marker diameters in points.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sizes: Option<Values>,
@@ -312,12 +550,7 @@ series_struct! {
 }
 
 /// A category (bar `x`, heatmap labels): a string or a number.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum Category {
-    Number(f64),
-    Text(String),
-}
+pub type Category = Datum;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -340,6 +573,13 @@ series_struct! {
         /// Width as a fraction 0..1 of the category slot (default 0.8).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub width: Option<f64>,
+        /// Bar series of one axes with the same `stack` name are stacked on each other,
+        /// in order (matplotlib's `bottom=`), instead of grouped.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub stack: Option<String>,
+        /// The value written at each bar (matplotlib's `ax.bar_label`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub bar_label: Option<BarLabel>,
     }
 }
 
@@ -369,11 +609,15 @@ series_struct! {
     pub struct AreaSeries {
         /// x values; default 0..n-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub x: Option<Values>,
-        pub y: Values,
-        /// Lower boundary; default 0.
+        pub x: Option<Column>,
+        pub y: Column,
+        /// Lower boundary; default 0 (or the series below, in a `stack`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub y2: Option<Values>,
+        pub y2: Option<Column>,
+        /// Series of one axes with the same `stack` name are stacked on each other, in
+        /// order (matplotlib's `stackplot`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub stack: Option<String>,
         /// Line width in points (default 1.5, as matplotlib).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub linewidth: Option<f64>,
@@ -401,8 +645,8 @@ series_struct! {
     pub struct StepSeries {
         /// x values; default 0..n-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub x: Option<Values>,
-        pub y: Values,
+        pub x: Option<Column>,
+        pub y: Column,
         /// Where the step happens (default `pre`, as matplotlib).
         #[serde(default, rename = "where", skip_serializing_if = "Option::is_none")]
         pub step_where: Option<StepWhere>,
@@ -432,8 +676,8 @@ series_struct! {
     pub struct ErrorbarSeries {
         /// x values; default 0..n-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub x: Option<Values>,
-        pub y: Values,
+        pub x: Option<Column>,
+        pub y: Column,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub yerr: Option<ErrorAmount>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -551,5 +795,98 @@ series_struct! {
         pub ha: Option<HAlign>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub va: Option<VAlign>,
+    }
+}
+
+/// Arrow styles of an annotation (matplotlib's `arrowstyle`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ArrowStyle {
+    /// An open head.
+    #[serde(rename = "->")]
+    Open,
+    /// A filled head.
+    #[serde(rename = "-|>")]
+    Filled,
+    /// No head.
+    #[serde(rename = "-")]
+    Plain,
+    #[serde(rename = "none")]
+    None,
+}
+
+series_struct! {
+/// `ax.annotate`: a text, optionally with an arrow to the annotated point.
+    pub struct AnnotationSeries {
+        pub text: String,
+        /// The annotated point, in data coordinates.
+        pub xy: [Datum; 2],
+        /// Where the text sits, in data coordinates.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub xytext: Option<[Datum; 2]>,
+        /// Where the text sits, `[dx, dy]` in points from `xy` (up is positive).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub offset: Option<[f64; 2]>,
+        /// Default none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub arrow: Option<ArrowStyle>,
+        /// Font size in points (default: the figure's font size).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fontsize: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub ha: Option<HAlign>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub va: Option<VAlign>,
+    }
+}
+
+series_struct! {
+/// `ax.pie`: wedges of a whole. An axes holding a pie holds nothing else.
+    pub struct PieSeries {
+        /// Non-negative wedge sizes.
+        pub values: Values,
+        /// One label per wedge, written outside it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub labels: Option<Vec<String>>,
+        /// One color per wedge; default the color cycle.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub colors: Option<Vec<String>>,
+        /// Format of each wedge's share written inside it, e.g. `{:.1f}%`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub autopct: Option<String>,
+        /// Degrees counter-clockwise from the x axis where the first wedge starts
+        /// (default 0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub startangle: Option<f64>,
+        /// Default true.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub counterclock: Option<bool>,
+        /// Per wedge, how far it is moved out, as a fraction of the radius.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub explode: Option<Values>,
+        /// The hole of a donut, as a fraction 0..1 of the radius (default 0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub hole: Option<f64>,
+    }
+}
+
+series_struct! {
+/// `ax.boxplot`: one box per array, with statistics as `matplotlib.cbook.boxplot_stats`.
+    pub struct BoxSeries {
+        /// One array of numbers per box.
+        pub data: Vec<Values>,
+        /// One label per box.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub labels: Option<Vec<String>>,
+        /// Whiskers reach the farthest datum within `whis` × IQR of the box (default 1.5).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub whis: Option<f64>,
+        /// Draw the points beyond the whiskers (default true).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub showfliers: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub orientation: Option<Orientation>,
+        /// Box width as a fraction of the slot (default 0.5), one number or one per box.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub widths: Option<ErrorAmount>,
     }
 }

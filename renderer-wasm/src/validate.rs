@@ -18,6 +18,7 @@ use crate::error::{pointer_push, RenderError};
 use crate::layout::axis::{self, Limits as AxisLimits};
 use crate::layout::series;
 use crate::layout::theme::{Palette, SeriesLook, Style, DEFAULT_DPI, DEFAULT_FONT_SIZE};
+use crate::resolve::{self, AxisKind};
 use crate::scene::Color;
 use crate::spec::*;
 
@@ -104,6 +105,12 @@ pub struct ResolvedAxes {
     pub looks: Vec<SeriesLook>,
     pub x_limits: AxisLimits,
     pub y_limits: AxisLimits,
+    /// The twin y axis on the right, where a series uses it or `y2` is given.
+    pub y2_limits: Option<AxisLimits>,
+    /// What each axis holds: numbers, times or categories.
+    pub x_kind: AxisKind,
+    pub y_kind: AxisKind,
+    pub y2_kind: AxisKind,
 }
 
 /// Checks `figure` for rendering at `scale` (1.0 for SVG) against `limits`.
@@ -224,7 +231,7 @@ pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigu
             }
             axes
         }
-        (None, Some(series)) => vec![Axes { title: None, x: figure.x, y: figure.y, legend: figure.legend, series }],
+        (None, Some(series)) => vec![Axes { title: None, x: figure.x, y: figure.y, y2: None, legend: figure.legend, series }],
         (None, None) => {
             return Err(RenderError::invalid("", "a spec needs `axes`, or `series` for a single axes"));
         }
@@ -305,10 +312,11 @@ pub const DPI_RANGE: (f64, f64) = (1.0, 2400.0);
 /// have no positive value is refused here, with the path of its `scale`.
 fn resolve_axes(
     base: &str,
-    spec: Axes,
+    mut spec: Axes,
     style: &Style,
     foreground: Color,
 ) -> Result<ResolvedAxes, RenderError> {
+    let [x_kind, y_kind, y2_kind] = resolve::resolve_axes_data(base, &mut spec)?;
     let mut cycle = 0usize;
     let looks: Vec<SeriesLook> = spec
         .series
@@ -340,17 +348,44 @@ fn resolve_axes(
         })
         .collect();
     let log = |a: &Option<Axis>| a.as_ref().and_then(|a| a.scale) == Some(Scale::Log);
-    let (x_extent, y_extent) = {
-        let prepared = series::prepare(&spec, &looks, log(&spec.x), log(&spec.y));
-        (prepared.x_extent, prepared.y_extent)
+    let twin = spec.y2.is_some()
+        || spec
+            .series
+            .iter()
+            .any(|s| s.common().yaxis == YAxisSide::Right);
+    let (x_extent, y_extent, y2_extent) = {
+        let prepared = series::prepare(
+            &spec,
+            &looks,
+            &series::AxisKinds {
+                x: &x_kind,
+                y: &y_kind,
+                y2: &y2_kind,
+            },
+            [log(&spec.x), log(&spec.y), log(&spec.y2)],
+        );
+        (prepared.x_extent, prepared.y_extent, prepared.y2_extent)
     };
     let x_limits = axis::limits(&x_extent, spec.x.as_ref(), &format!("{base}/x/scale"))?;
     let y_limits = axis::limits(&y_extent, spec.y.as_ref(), &format!("{base}/y/scale"))?;
+    let y2_limits = if twin {
+        Some(axis::limits(
+            &y2_extent,
+            spec.y2.as_ref(),
+            &format!("{base}/y2/scale"),
+        )?)
+    } else {
+        None
+    };
     Ok(ResolvedAxes {
         spec,
         looks,
         x_limits,
         y_limits,
+        y2_limits,
+        x_kind,
+        y_kind,
+        y2_kind,
     })
 }
 
@@ -418,7 +453,7 @@ impl Budget<'_> {
 
 fn check_axes(base: &str, ax: &Axes, budget: &mut Budget<'_>) -> Result<(), RenderError> {
     budget.text(&format!("{base}/title"), ax.title.as_deref())?;
-    for (name, axis) in [("x", &ax.x), ("y", &ax.y)] {
+    for (name, axis) in [("x", &ax.x), ("y", &ax.y), ("y2", &ax.y2)] {
         if let Some(axis) = axis {
             check_axis(&format!("{base}/{name}"), axis, budget)?;
         }
@@ -436,24 +471,41 @@ fn check_axes(base: &str, ax: &Axes, budget: &mut Budget<'_>) -> Result<(), Rend
     for (i, series) in ax.series.iter().enumerate() {
         check_series(&format!("{base}/series/{i}"), series, budget)?;
     }
+    // matplotlib's pie makes the axes a pie chart: equal aspect, no spines, no ticks.
+    if let Some(pie) = ax.series.iter().position(|s| matches!(s, Series::Pie(_))) {
+        if let Some(other) = (0..ax.series.len()).find(|&i| i != pie) {
+            return Err(RenderError::invalid(
+                format!("{base}/series/{other}"),
+                format!(
+                    "an axes that holds a pie (series {pie}) holds nothing else; put this series in another axes"
+                ),
+            ));
+        }
+    }
     Ok(())
 }
 
 fn check_axis(base: &str, axis: &Axis, budget: &mut Budget<'_>) -> Result<(), RenderError> {
     budget.text(&format!("{base}/label"), axis.label.as_deref())?;
     let log = axis.scale == Some(Scale::Log);
-    for (name, value) in [("min", axis.min), ("max", axis.max)] {
-        if let Some(v) = value {
-            finite(&format!("{base}/{name}"), v)?;
-            if log && v <= 0.0 {
-                return Err(RenderError::invalid(
-                    format!("{base}/{name}"),
-                    format!("{name} {v} is not positive, as a log scale needs"),
-                ));
+    budget.text(&format!("{base}/timezone"), axis.timezone.as_deref())?;
+    for (name, value) in [("min", &axis.min), ("max", &axis.max)] {
+        match value {
+            Some(Datum::Number(v)) => {
+                finite(&format!("{base}/{name}"), *v)?;
+                if log && *v <= 0.0 {
+                    return Err(RenderError::invalid(
+                        format!("{base}/{name}"),
+                        format!("{name} {v} is not positive, as a log scale needs"),
+                    ));
+                }
             }
+            Some(Datum::Text(t)) => budget.text(&format!("{base}/{name}"), Some(t))?,
+            None => {}
         }
     }
-    if let (Some(min), Some(max)) = (axis.min, axis.max) {
+    // Times are compared once resolved (`resolve.rs`).
+    if let (Some(Datum::Number(min)), Some(Datum::Number(max))) = (&axis.min, &axis.max) {
         if min >= max {
             return Err(RenderError::invalid(
                 format!("{base}/max"),
@@ -555,6 +607,143 @@ fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<
                     ));
                 }
             }
+            budget.text(&format!("{base}/stack"), s.stack.as_deref())?;
+            if let Some(BarLabel::Styled(style)) = &s.bar_label {
+                if let Some(fmt) = &style.fmt {
+                    number_format(&format!("{base}/bar_label/fmt"), fmt, budget)?;
+                }
+            }
+        }
+        Series::Annotation(a) => {
+            budget.text(&format!("{base}/text"), Some(&a.text))?;
+            for (field, point) in [("xy", Some(&a.xy)), ("xytext", a.xytext.as_ref())] {
+                for (i, d) in point.into_iter().flatten().enumerate() {
+                    let path = format!("{base}/{field}/{i}");
+                    match d {
+                        Datum::Number(v) => finite(&path, *v)?,
+                        Datum::Text(t) => budget.text(&path, Some(t))?,
+                    }
+                }
+            }
+            if let Some(offset) = a.offset {
+                if a.xytext.is_some() {
+                    return Err(RenderError::invalid(
+                        format!("{base}/offset"),
+                        "give the text's place either as xytext or as offset, not both",
+                    ));
+                }
+                for (i, v) in offset.iter().enumerate() {
+                    in_range(
+                        &format!("{base}/offset/{i}"),
+                        "offset",
+                        *v,
+                        -10_000.0,
+                        10_000.0,
+                    )?;
+                }
+            }
+            if let Some(size) = a.fontsize {
+                in_range(&format!("{base}/fontsize"), "fontsize", size, 1.0, 500.0)?;
+            }
+        }
+        Series::Pie(p) => {
+            let path = format!("{base}/values");
+            values(&path, &p.values, budget)?;
+            let mut total = 0.0;
+            for (i, v) in p.values.iter().enumerate() {
+                match v {
+                    Some(v) if *v < 0.0 => {
+                        return Err(RenderError::invalid(
+                            pointer_push(&path, i),
+                            format!("a pie wedge cannot be negative ({v})"),
+                        ))
+                    }
+                    Some(v) => total += v,
+                    None => {}
+                }
+            }
+            if total.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+                return Err(RenderError::invalid(
+                    path,
+                    "a pie needs at least one positive value",
+                ));
+            }
+            let n = p.values.len();
+            if let Some(labels) = &p.labels {
+                same_count(base, "labels", labels.len(), "values", n)?;
+                for (i, l) in labels.iter().enumerate() {
+                    budget.text(&format!("{base}/labels/{i}"), Some(l))?;
+                }
+            }
+            if let Some(colors) = &p.colors {
+                same_count(base, "colors", colors.len(), "values", n)?;
+                for (i, c) in colors.iter().enumerate() {
+                    parse_color(&format!("{base}/colors/{i}"), c)?;
+                }
+            }
+            if let Some(explode) = &p.explode {
+                same_count(base, "explode", explode.len(), "values", n)?;
+                for (i, v) in explode.iter().enumerate() {
+                    if let Some(v) = v {
+                        in_range(&format!("{base}/explode/{i}"), "explode", *v, 0.0, 1.0)?;
+                    }
+                }
+            }
+            if let Some(hole) = p.hole {
+                if !(0.0..1.0).contains(&hole) {
+                    return Err(RenderError::invalid(
+                        format!("{base}/hole"),
+                        format!("hole {hole} is outside 0..1 (a fraction of the radius, below 1)"),
+                    ));
+                }
+            }
+            if let Some(angle) = p.startangle {
+                in_range(
+                    &format!("{base}/startangle"),
+                    "startangle",
+                    angle,
+                    -36_000.0,
+                    36_000.0,
+                )?;
+            }
+            if let Some(fmt) = &p.autopct {
+                number_format(&format!("{base}/autopct"), fmt, budget)?;
+            }
+        }
+        Series::Box(b) => {
+            if b.data.is_empty() {
+                return Err(RenderError::invalid(
+                    format!("{base}/data"),
+                    "a box series needs at least one array of data",
+                ));
+            }
+            for (i, data) in b.data.iter().enumerate() {
+                values(&format!("{base}/data/{i}"), data, budget)?;
+            }
+            let n = b.data.len();
+            if let Some(labels) = &b.labels {
+                same_count(base, "labels", labels.len(), "data", n)?;
+                for (i, l) in labels.iter().enumerate() {
+                    budget.text(&format!("{base}/labels/{i}"), Some(l))?;
+                }
+            }
+            if let Some(whis) = b.whis {
+                in_range(&format!("{base}/whis"), "whis", whis, 0.0, 1e6)?;
+            }
+            match &b.widths {
+                None => {}
+                Some(ErrorAmount::All(w)) => {
+                    box_width(&format!("{base}/widths"), *w)?;
+                }
+                Some(ErrorAmount::PerPoint(ws)) => {
+                    same_count(base, "widths", ws.len(), "data", n)?;
+                    for (i, w) in ws.iter().enumerate() {
+                        if let Some(w) = w {
+                            box_width(&format!("{base}/widths/{i}"), *w)?;
+                        }
+                    }
+                }
+            }
         }
         Series::Hist(s) => {
             values(&format!("{base}/values"), &s.values, budget)?;
@@ -610,8 +799,9 @@ fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<
             let n = xy(base, s.x.as_ref(), &s.y, budget)?;
             if let Some(y2) = &s.y2 {
                 same_length(base, "y2", y2.len(), n)?;
-                values(&format!("{base}/y2"), y2, budget)?;
+                column(&format!("{base}/y2"), y2, budget)?;
             }
+            budget.text(&format!("{base}/stack"), s.stack.as_deref())?;
             line_style(base, s.linewidth)?;
             non_negative(base, "markersize", s.markersize)?;
         }
@@ -732,16 +922,73 @@ fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<
 /// Checks paired `x` (optional) and `y` arrays; returns the point count.
 fn xy(
     base: &str,
-    x: Option<&Values>,
-    y: &Values,
+    x: Option<&Column>,
+    y: &Column,
     budget: &mut Budget<'_>,
 ) -> Result<usize, RenderError> {
     if let Some(x) = x {
         same_length(base, "y", y.len(), x.len())?;
-        values(&format!("{base}/x"), x, budget)?;
+        column(&format!("{base}/x"), x, budget)?;
     }
-    values(&format!("{base}/y"), y, budget)?;
+    column(&format!("{base}/y"), y, budget)?;
     Ok(y.len())
+}
+
+/// A data column: numbers in range, strings within the text limit.
+fn column(path: &str, column: &Column, budget: &mut Budget<'_>) -> Result<(), RenderError> {
+    match column {
+        Column::Numbers(v) => values(path, v, budget),
+        Column::Mixed(items) => {
+            budget.points(path, items.len())?;
+            for (i, item) in items.iter().enumerate() {
+                match item {
+                    Some(Datum::Number(v)) => finite(&pointer_push(path, i), *v)?,
+                    Some(Datum::Text(t)) => budget.text(&pointer_push(path, i), Some(t))?,
+                    None => {}
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `field` has `got` entries where `other` has `want`, and they pair up.
+fn same_count(
+    base: &str,
+    field: &str,
+    got: usize,
+    other: &str,
+    want: usize,
+) -> Result<(), RenderError> {
+    if got == want {
+        return Ok(());
+    }
+    Err(RenderError::invalid(
+        format!("{base}/{field}"),
+        format!("{field} has {got} entries but {other} has {want}"),
+    ))
+}
+
+/// A box width: a fraction of the slot.
+fn box_width(path: &str, w: f64) -> Result<(), RenderError> {
+    if w > 0.0 && w <= 1.0 {
+        Ok(())
+    } else {
+        Err(RenderError::invalid(
+            path,
+            format!("width {w} is outside 0..1 (a fraction of the slot)"),
+        ))
+    }
+}
+
+/// A Python number format (`bar_label.fmt`, `autopct`).
+fn number_format(path: &str, fmt: &str, budget: &Budget<'_>) -> Result<(), RenderError> {
+    budget.text(path, Some(fmt))?;
+    crate::pyformat::NumberFormat::parse(fmt)
+        .map(|_| ())
+        .map_err(|why| {
+            RenderError::invalid(path, format!("`{fmt}` is not a supported format: {why}"))
+        })
 }
 
 /// `field` has `got` values where `want` were expected (the length of `x`, or of `y`).

@@ -79,7 +79,7 @@ fn unknown_fields_and_types_are_refused() {
     let e = error_of(r#"{"colour": "red", "series": []}"#);
     assert!(e.message.contains("colour"), "{e}");
     assert_invalid(
-        r#"{"series": [{"type": "pie", "y": [1]}]}"#,
+        r#"{"series": [{"type": "donut", "y": [1]}]}"#,
         "/series/0/type",
     );
     assert_invalid(r#"{"series": [{"y": [1]}]}"#, "/series/0");
@@ -96,7 +96,7 @@ fn unknown_fields_and_types_are_refused() {
         "/series/0/marker",
     );
     assert_invalid(
-        r#"{"legend": "center", "series": [{"type": "line", "y": [1]}]}"#,
+        r#"{"legend": "middle", "series": [{"type": "line", "y": [1]}]}"#,
         "/legend",
     );
 }
@@ -438,4 +438,148 @@ fn error_json_has_the_spec_md_shape() {
     assert!(json["error"]["message"]
         .as_str()
         .is_some_and(|m| m.contains("alpha")));
+}
+
+#[test]
+fn units_fields_are_checked() {
+    assert_invalid(
+        r#"{"dpi": 0, "series": [{"type": "line", "y": [1]}]}"#,
+        "/dpi",
+    );
+    assert_invalid(
+        r#"{"figsize": [6, 4], "width": 600, "series": [{"type": "line", "y": [1]}]}"#,
+        "/width",
+    );
+    assert_invalid(
+        r#"{"figsize": [6, -4], "series": [{"type": "line", "y": [1]}]}"#,
+        "/figsize/1",
+    );
+    assert_error(
+        r#"{"figsize": [200, 4], "dpi": 100, "series": [{"type": "line", "y": [1]}]}"#,
+        ErrorKind::TooLarge,
+        "/figsize/0",
+    );
+    assert_invalid(
+        r#"{"font": {"family": "Comic Sans"}, "series": [{"type": "line", "y": [1]}]}"#,
+        "/font/family",
+    );
+    assert_invalid(
+        r#"{"font": {"size": 0}, "series": [{"type": "line", "y": [1]}]}"#,
+        "/font/size",
+    );
+}
+
+#[test]
+fn time_and_category_axes_point_at_the_element() {
+    // A date that does not exist.
+    assert_invalid(
+        r#"{"series": [{"type": "line", "x": ["2026-01-01", "2026-13-45"], "y": [1, 2]}]}"#,
+        "/series/0/x/1",
+    );
+    // Times mixed with numbers on one axis.
+    assert_invalid(
+        r#"{"series": [{"type": "line", "x": ["2026-01-01", 5], "y": [1, 2]}]}"#,
+        "/series/0/x/1",
+    );
+    // Categories mixed with numbers, across series of one axes.
+    assert_invalid(
+        r#"{"series": [{"type": "line", "x": ["a", "b"], "y": [1, 2]}, {"type": "scatter", "x": [1, 2], "y": [1, 2]}]}"#,
+        "/series/1/x/0",
+    );
+    // Strings on y that are not times.
+    assert_invalid(
+        r#"{"series": [{"type": "line", "y": ["low", "high"]}]}"#,
+        "/series/0/y/0",
+    );
+    assert_invalid(
+        r#"{"axes": [{"x": {"timezone": "Mars/Olympus"}, "series": [{"type": "line", "x": ["2026-01-01"], "y": [1]}]}]}"#,
+        "/axes/0/x/timezone",
+    );
+    assert_invalid(
+        r#"{"x": {"min": "yesterday"}, "series": [{"type": "line", "x": ["2026-01-01"], "y": [1]}]}"#,
+        "/x/min",
+    );
+    assert_invalid(
+        r#"{"x": {"min": "2026-01-01"}, "series": [{"type": "line", "x": [1, 2], "y": [1, 2]}]}"#,
+        "/series/0/x/0",
+    );
+}
+
+#[test]
+fn revision_1_1_series_are_checked() {
+    assert_invalid(
+        r#"{"series": [{"type": "pie", "values": [3, -1]}]}"#,
+        "/series/0/values/1",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "pie", "values": [0, 0]}]}"#,
+        "/series/0/values",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "pie", "values": [1, 2]}, {"type": "line", "y": [1]}]}"#,
+        "/series/1",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "pie", "values": [1, 2], "labels": ["a"]}]}"#,
+        "/series/0/labels",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "pie", "values": [1, 2], "hole": 1}]}"#,
+        "/series/0/hole",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "pie", "values": [1, 2], "autopct": "{:x}"}]}"#,
+        "/series/0/autopct",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "box", "data": []}]}"#,
+        "/series/0/data",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "box", "data": [[1, 2]], "whis": -1}]}"#,
+        "/series/0/whis",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "box", "data": [[1, 2]], "widths": [0.5, 0.5]}]}"#,
+        "/series/0/widths",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "bar", "y": [1, 2], "bar_label": {"fmt": "{:.2q}"}}]}"#,
+        "/series/0/bar_label/fmt",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "annotation", "text": "a", "xy": [1, 2], "xytext": [1, 2], "offset": [3, 4]}]}"#,
+        "/series/0/offset",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "annotation", "text": "a", "xy": [1, 2], "arrow": "=>"}]}"#,
+        "/series/0/arrow",
+    );
+    assert_invalid(
+        r#"{"series": [{"type": "line", "y": [1], "yaxis": "middle"}]}"#,
+        "/series/0/yaxis",
+    );
+    assert_invalid(
+        r#"{"legend": "outside left", "series": [{"type": "line", "y": [1], "label": "a"}]}"#,
+        "/legend",
+    );
+}
+
+#[test]
+fn new_arrays_count_toward_the_point_limit() {
+    let limits = Limits {
+        max_points: 10,
+        ..Limits::default()
+    };
+    let e = error_with(
+        r#"{"series": [{"type": "box", "data": [[1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6]]}]}"#,
+        &limits,
+    );
+    assert_eq!(e.kind, ErrorKind::TooLarge);
+    assert_eq!(e.path.as_deref(), Some("/series/0/data/1"));
+    let e = error_with(
+        r#"{"series": [{"type": "pie", "values": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]}]}"#,
+        &limits,
+    );
+    assert_eq!(e.kind, ErrorKind::TooLarge);
 }

@@ -112,7 +112,18 @@ fn spec_size(spec: &[u8]) -> (f64, f64) {
     let json: serde_json::Value = serde_json::from_slice(spec).expect("spec.json is JSON");
     let side =
         |name: &str, default: f64| json.get(name).and_then(|v| v.as_f64()).unwrap_or(default);
-    (side("width", 640.0), side("height", 480.0))
+    // `figsize` is inches at `dpi` (default 100), rounded to whole pixels.
+    let dpi = side("dpi", 100.0);
+    let inches = |i: usize| {
+        json.get("figsize")
+            .and_then(|f| f.get(i))
+            .and_then(|v| v.as_f64())
+            .map(|inches| (inches * dpi).round())
+    };
+    (
+        inches(0).unwrap_or_else(|| side("width", 640.0)),
+        inches(1).unwrap_or_else(|| side("height", 480.0)),
+    )
 }
 
 #[test]

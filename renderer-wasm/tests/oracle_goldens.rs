@@ -40,6 +40,8 @@ struct OracleAxes {
     box_px: [f64; 4],
     x: OracleAxis,
     y: OracleAxis,
+    #[serde(default)]
+    y2: Option<OracleAxis>,
 }
 
 #[derive(Deserialize)]
@@ -190,6 +192,15 @@ fn layout_and_ticks_match_matplotlib() {
             }
             compare_axis(&format!("axes {i} x"), &ours.x, &theirs.x, &mut faults);
             compare_axis(&format!("axes {i} y"), &ours.y, &theirs.y, &mut faults);
+            match (&ours.y2, &theirs.y2) {
+                (Some(a), Some(b)) => compare_axis(&format!("axes {i} y2"), a, b, &mut faults),
+                (None, None) => {}
+                (a, b) => faults.push(format!(
+                    "axes {i}: twin axis {}, matplotlib {}",
+                    if a.is_some() { "drawn" } else { "absent" },
+                    if b.is_some() { "drawn" } else { "absent" }
+                )),
+            }
         }
         compared += 1;
         if !faults.is_empty() {

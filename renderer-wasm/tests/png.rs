@@ -265,13 +265,20 @@ fn every_golden_spec_renders_to_png_at_its_size() {
         let json: serde_json::Value = serde_json::from_str(&spec).expect("JSON");
         let side =
             |name: &str, default: u64| json.get(name).and_then(|v| v.as_u64()).unwrap_or(default);
-        let image = render_png(&spec, 1.0);
-        assert_eq!(
-            (image.width, image.height),
-            (side("width", 640) as u32, side("height", 480) as u32),
-            "{}",
-            path.display()
+        // `figsize` is inches at `dpi` (default 100), rounded to whole pixels.
+        let dpi = json.get("dpi").and_then(|v| v.as_f64()).unwrap_or(100.0);
+        let inches = |i: usize| {
+            json.get("figsize")
+                .and_then(|f| f.get(i))
+                .and_then(|v| v.as_f64())
+                .map(|inches| (inches * dpi).round() as u64)
+        };
+        let expected = (
+            inches(0).unwrap_or_else(|| side("width", 640)) as u32,
+            inches(1).unwrap_or_else(|| side("height", 480)) as u32,
         );
+        let image = render_png(&spec, 1.0);
+        assert_eq!((image.width, image.height), expected, "{}", path.display());
         let first = image.pixel(0, 0);
         assert!(
             image.rgba.chunks_exact(4).any(|p| p != first),

@@ -2,10 +2,11 @@
 //! sticky edges and degenerate-range expansion), the mapping from data to pixels, and
 //! the choice of ticks so that their labels never collide.
 
+use super::dates;
 use super::theme::{Style, DATA_MARGIN, POINTS_PER_INCH, TICK_LABEL_GAP};
 use super::ticker::{self, AxisTicks, Label, Tick};
 use crate::error::RenderError;
-use crate::spec::Axis;
+use crate::spec::{Axis, Datum};
 use crate::text;
 
 /// Pixel coordinates are kept within this distance of the origin so that values far
@@ -78,8 +79,8 @@ pub fn limits(
     scale_path: &str,
 ) -> Result<Limits, RenderError> {
     let log = extent.log;
-    let explicit_min = axis.and_then(|a| a.min);
-    let explicit_max = axis.and_then(|a| a.max);
+    let explicit_min = axis.and_then(|a| a.min.as_ref()).and_then(Datum::number);
+    let explicit_max = axis.and_then(|a| a.max.as_ref()).and_then(Datum::number);
     if let (Some(lo), Some(hi)) = (explicit_min, explicit_max) {
         if lo < hi && (!log || lo > 0.0) {
             return Ok(Limits { lo, hi, log });
@@ -263,6 +264,9 @@ pub enum TickSource {
     /// One tick per category slot, every one labeled (matplotlib's category axis),
     /// thinned by stride where the labels would collide.
     Categories(Vec<Tick>),
+    /// A time axis shown in a fixed zone (seconds east of UTC): matplotlib's
+    /// `AutoDateLocator` with `ConciseDateFormatter`.
+    Time { zone: i32 },
     /// Unnamed heatmap cells: ticks on whole cells only, as many as matplotlib's
     /// `MaxNLocator(integer=True)` places, labeled with the cell's index.
     Cells,
@@ -343,6 +347,18 @@ pub fn choose_ticks(
                 major: thin_by_stride(last, scale, direction, style),
                 ..AxisTicks::default()
             }
+        }
+        TickSource::Time { zone } => {
+            // matplotlib's locator does not depend on the axis length, so its labels
+            // may collide; fewer ticks are asked for until they do not.
+            let mut last = dates::date_ticks(limits.lo, limits.hi, *zone, None);
+            let mut most = last.major.len();
+            while collide(&last.major, scale, direction, style) && most > 2 {
+                most -= 1;
+                last = dates::date_ticks(limits.lo, limits.hi, *zone, Some(most));
+            }
+            last.major = thin_by_stride(last.major, scale, direction, style);
+            last
         }
         TickSource::Auto => {
             let mut last = AxisTicks::default();

@@ -4,7 +4,7 @@
 
 use super::markers;
 use super::theme::{Palette, Style, LEGEND_FACE_ALPHA};
-use crate::scene::{Anchor, Baseline, Color, Point, Rect, Scene, Shape, Stroke, Text};
+use crate::scene::{Anchor, Baseline, Color, Item, Point, Rect, Scene, Shape, Stroke, Text};
 use crate::spec::{LegendPosition, Marker};
 use crate::text;
 
@@ -47,66 +47,229 @@ pub struct Entry {
     pub handle: Handle,
 }
 
-/// The size of the legend box for `entries`.
-fn size(entries: &[Entry], style: &Style) -> (f64, f64, f64) {
-    let em = style.font_size;
-    let row = text::ascent(em) + text::descent(em);
-    let widest = entries
-        .iter()
-        .map(|e| text::measure(&e.label, em))
-        .fold(0.0, f64::max);
-    let width = 2.0 * BORDER_PAD * em + (HANDLE_LENGTH + HANDLE_TEXT_PAD) * em + widest;
-    let count = entries.len() as f64;
-    let height = 2.0 * BORDER_PAD * em + count * row + (count - 1.0).max(0.0) * LABEL_SPACING * em;
-    (width, height, row)
+/// matplotlib `legend.columnspacing`, in font sizes.
+const COLUMN_SPACING: f64 = 2.0;
+
+/// How a legend's entries are arranged and how big its box is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Arrangement {
+    pub columns: usize,
+    pub rows: usize,
+    pub width: f64,
+    pub height: f64,
 }
 
-/// The frame of the legend for `entries` in `plot` at `position`, or `None` when
+/// The box for entries with `labels`: one column inside the axes and beside it, one
+/// row below it (where a column would push the plot up).
+pub fn arrange(labels: &[&str], position: LegendPosition, style: &Style) -> Arrangement {
+    let em = style.font_size;
+    let count = labels.len().max(1);
+    let columns = if position == LegendPosition::OutsideBottom {
+        count
+    } else {
+        1
+    };
+    let rows = count.div_ceil(columns);
+    let row = row_height(style);
+    let widths: Vec<f64> = (0..columns)
+        .map(|c| {
+            labels
+                .iter()
+                .skip(c * rows)
+                .take(rows)
+                .map(|l| text::measure(l, em))
+                .fold(0.0, f64::max)
+        })
+        .collect();
+    let entry = (HANDLE_LENGTH + HANDLE_TEXT_PAD) * em;
+    let width = 2.0 * BORDER_PAD * em
+        + widths.iter().map(|w| w + entry).sum::<f64>()
+        + (columns - 1) as f64 * COLUMN_SPACING * em;
+    let height = 2.0 * BORDER_PAD * em
+        + rows as f64 * row
+        + (rows as f64 - 1.0).max(0.0) * LABEL_SPACING * em;
+    Arrangement {
+        columns,
+        rows,
+        width,
+        height,
+    }
+}
+
+/// Height of one legend row: matplotlib's line box of the legend font.
+fn row_height(style: &Style) -> f64 {
+    text::box_ascent(style.font_size) + text::box_descent(style.font_size)
+}
+
+/// The gap between a legend and the axes' edge (`legend.borderaxespad`).
+pub fn axes_pad(style: &Style) -> f64 {
+    BORDER_AXES_PAD * style.font_size
+}
+
+/// Where a legend sits across and along: start, middle or end of each direction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Along {
+    Start,
+    Middle,
+    End,
+}
+
+/// The inside positions in matplotlib's order of preference for `best` (its location
+/// codes 1 to 10; `right` is the same place as `center right`).
+const BEST_ORDER: [(Along, Along); 9] = [
+    (Along::End, Along::Start),     // upper right
+    (Along::Start, Along::Start),   // upper left
+    (Along::Start, Along::End),     // lower left
+    (Along::End, Along::End),       // lower right
+    (Along::End, Along::Middle),    // right / center right
+    (Along::Start, Along::Middle),  // center left
+    (Along::Middle, Along::End),    // lower center
+    (Along::Middle, Along::Start),  // upper center
+    (Along::Middle, Along::Middle), // center
+];
+
+fn inside(plot: Rect, size: (f64, f64), pad: f64, (x, y): (Along, Along)) -> Rect {
+    let place = |start: f64, length: f64, extent: f64, along: Along| match along {
+        Along::Start => start + pad,
+        Along::Middle => start + (length - extent) / 2.0,
+        Along::End => start + length - pad - extent,
+    };
+    Rect {
+        x: place(plot.x, plot.w, size.0, x),
+        y: place(plot.y, plot.h, size.1, y),
+        w: size.0,
+        h: size.1,
+    }
+}
+
+/// How much of the drawn data a legend at `frame` would hide, as matplotlib's `best`
+/// counts it: line vertices and marker centres inside, bars overlapping, and lines
+/// crossing it.
+fn badness(frame: Rect, data: &[Item]) -> usize {
+    let contains =
+        |p: &Point| p.x > frame.x && p.x < frame.right() && p.y > frame.y && p.y < frame.bottom();
+    data.iter()
+        .map(|item| match &item.shape {
+            Shape::Path { points, closed, .. } => {
+                let vertices = points.iter().filter(|p| contains(p)).count();
+                let crosses = !closed
+                    && points
+                        .windows(2)
+                        .any(|w| segment_meets_rect(w[0], w[1], frame));
+                vertices + usize::from(crosses)
+            }
+            Shape::Circle { center, .. } => usize::from(contains(center)),
+            Shape::Rect { rect, .. } => usize::from(
+                rect.x < frame.right()
+                    && frame.x < rect.right()
+                    && rect.y < frame.bottom()
+                    && frame.y < rect.bottom(),
+            ),
+            Shape::Text(_) => 0,
+        })
+        .sum()
+}
+
+/// Whether the segment `a`–`b` touches `r` (either end inside, or crossing an edge).
+fn segment_meets_rect(a: Point, b: Point, r: Rect) -> bool {
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    for (p, q) in [
+        (-dx, a.x - r.x),
+        (dx, r.right() - a.x),
+        (-dy, a.y - r.y),
+        (dy, r.bottom() - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    t0 <= t1
+}
+
+/// The frame of the legend for `entries` at `position` of the axes whose plot area
+/// is `plot`; `data` are the items drawn in it (for `best`), and `outside` is where an
+/// outside legend starts (right of or below the axes' decorations). `None` when
 /// nothing is to be drawn.
 pub fn frame(
     plot: Rect,
     position: LegendPosition,
     entries: &[Entry],
     style: &Style,
+    data: &[Item],
+    outside: Point,
 ) -> Option<Rect> {
     if entries.is_empty() || position == LegendPosition::None {
         return None;
     }
-    let (w, h, _) = size(entries, style);
-    let pad = BORDER_AXES_PAD * style.font_size;
-    let (left, top) = match position {
-        LegendPosition::UpperRight | LegendPosition::None => (false, true),
-        LegendPosition::UpperLeft => (true, true),
-        LegendPosition::LowerLeft => (true, false),
-        LegendPosition::LowerRight => (false, false),
-    };
-    let x = if left {
-        plot.x + pad
-    } else {
-        plot.right() - pad - w
-    };
-    let y = if top {
-        plot.y + pad
-    } else {
-        plot.bottom() - pad - h
-    };
-    Some(Rect { x, y, w, h })
+    let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
+    let Arrangement { width, height, .. } = arrange(&labels, position, style);
+    let size = (width, height);
+    let pad = axes_pad(style);
+    let at = |spot| Some(inside(plot, size, pad, spot));
+    match position {
+        LegendPosition::None => None,
+        LegendPosition::UpperRight => at((Along::End, Along::Start)),
+        LegendPosition::UpperLeft => at((Along::Start, Along::Start)),
+        LegendPosition::LowerLeft => at((Along::Start, Along::End)),
+        LegendPosition::LowerRight => at((Along::End, Along::End)),
+        LegendPosition::UpperCenter => at((Along::Middle, Along::Start)),
+        LegendPosition::LowerCenter => at((Along::Middle, Along::End)),
+        LegendPosition::CenterLeft => at((Along::Start, Along::Middle)),
+        LegendPosition::CenterRight => at((Along::End, Along::Middle)),
+        LegendPosition::Center => at((Along::Middle, Along::Middle)),
+        LegendPosition::Best => {
+            // The first of the least bad, in matplotlib's order.
+            let mut best: Option<(usize, Rect)> = None;
+            for spot in BEST_ORDER {
+                let candidate = inside(plot, size, pad, spot);
+                let score = badness(candidate, data);
+                if best.is_none_or(|(least, _)| score < least) {
+                    best = Some((score, candidate));
+                }
+                if score == 0 {
+                    break;
+                }
+            }
+            best.map(|(_, r)| r)
+        }
+        LegendPosition::OutsideRight => Some(Rect {
+            x: outside.x + pad,
+            y: plot.y + pad,
+            w: width,
+            h: height,
+        }),
+        LegendPosition::OutsideBottom => Some(Rect {
+            x: plot.x + (plot.w - width) / 2.0,
+            y: outside.y + pad,
+            w: width,
+            h: height,
+        }),
+    }
 }
 
-/// Draws the legend for `entries` inside `plot`.
+/// Draws the legend for `entries` in `frame` (from [`frame`]).
 pub fn draw(
     scene: &mut Scene,
-    plot: Rect,
+    frame: Rect,
     position: LegendPosition,
     entries: &[Entry],
     palette: &Palette,
     style: &Style,
 ) {
-    let Some(frame) = frame(plot, position, entries, style) else {
-        return;
-    };
     let em = style.font_size;
-    let (_, _, row) = size(entries, style);
+    let row = row_height(style);
+    let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
+    let arrangement = arrange(&labels, position, style);
     scene.push(
         None,
         Shape::Path {
@@ -120,30 +283,34 @@ pub fn draw(
             }),
         },
     );
-    let handle_x = frame.x + BORDER_PAD * em;
     let handle_w = HANDLE_LENGTH * em;
-    let text_x = handle_x + handle_w + HANDLE_TEXT_PAD * em;
-    let mut top = frame.y + BORDER_PAD * em;
-    for entry in entries {
-        let middle = top + row / 2.0;
-        draw_handle(scene, &entry.handle, handle_x, handle_w, middle, style);
-        scene.push(
-            None,
-            Shape::Text(Text {
-                at: Point {
-                    x: text_x,
-                    y: top + text::ascent(em),
-                },
-                text: entry.label.clone(),
-                superscript: None,
-                size: em,
-                color: palette.foreground,
-                anchor: Anchor::Start,
-                baseline: Baseline::Alphabetic,
-                rotation: 0.0,
-            }),
-        );
-        top += row + LABEL_SPACING * em;
+    let mut column_x = frame.x + BORDER_PAD * em;
+    for column in entries.chunks(arrangement.rows.max(1)) {
+        let mut top = frame.y + BORDER_PAD * em;
+        let mut widest: f64 = 0.0;
+        for entry in column {
+            let middle = top + row / 2.0;
+            draw_handle(scene, &entry.handle, column_x, handle_w, middle, style);
+            widest = widest.max(text::measure(&entry.label, em));
+            scene.push(
+                None,
+                Shape::Text(Text {
+                    at: Point {
+                        x: column_x + handle_w + HANDLE_TEXT_PAD * em,
+                        y: top + text::box_ascent(em),
+                    },
+                    text: entry.label.clone(),
+                    superscript: None,
+                    size: em,
+                    color: palette.foreground,
+                    anchor: Anchor::Start,
+                    baseline: Baseline::Alphabetic,
+                    rotation: 0.0,
+                }),
+            );
+            top += row + LABEL_SPACING * em;
+        }
+        column_x += handle_w + HANDLE_TEXT_PAD * em + widest + COLUMN_SPACING * em;
     }
 }
 
@@ -284,21 +451,79 @@ mod tests {
             LegendPosition::UpperRight,
             &entries,
             &Style::default(),
+            &[],
+            Point { x: 0.0, y: 0.0 },
         )
         .map(|r| (r.right(), r.y));
-        let ll = frame(plot, LegendPosition::LowerLeft, &entries, &Style::default())
-            .map(|r| (r.x, r.bottom()));
+        let ll = frame(
+            plot,
+            LegendPosition::LowerLeft,
+            &entries,
+            &Style::default(),
+            &[],
+            Point { x: 0.0, y: 0.0 },
+        )
+        .map(|r| (r.x, r.bottom()));
         let pad = BORDER_AXES_PAD * Style::default().font_size;
         assert_eq!(ur, Some((500.0 - pad, 50.0 + pad)));
         assert_eq!(ll, Some((100.0 + pad, 350.0 - pad)));
         assert_eq!(
-            frame(plot, LegendPosition::None, &entries, &Style::default()),
+            frame(
+                plot,
+                LegendPosition::None,
+                &entries,
+                &Style::default(),
+                &[],
+                Point { x: 0.0, y: 0.0 }
+            ),
             None
         );
         assert_eq!(
-            frame(plot, LegendPosition::UpperRight, &[], &Style::default()),
+            frame(
+                plot,
+                LegendPosition::UpperRight,
+                &[],
+                &Style::default(),
+                &[],
+                Point { x: 0.0, y: 0.0 }
+            ),
             None
         );
+    }
+
+    #[test]
+    fn best_avoids_the_data_in_matplotlibs_order() {
+        let plot = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 400.0,
+            h: 300.0,
+        };
+        let entries = [entry("alpha")];
+        let at = |data: &[Item]| {
+            frame(
+                plot,
+                LegendPosition::Best,
+                &entries,
+                &Style::default(),
+                data,
+                Point { x: 0.0, y: 0.0 },
+            )
+        };
+        let corner = |r: Option<Rect>| r.map(|r| (r.x < 200.0, r.y < 150.0));
+        // Nothing drawn: upper right, the first of matplotlib's order.
+        assert_eq!(corner(at(&[])), Some((false, true)));
+        // A line along the top: the upper places are out, lower left is next.
+        let line = Item {
+            clip: Some(plot),
+            shape: Shape::Path {
+                points: vec![Point { x: 0.0, y: 20.0 }, Point { x: 400.0, y: 20.0 }],
+                closed: false,
+                fill: None,
+                stroke: None,
+            },
+        };
+        assert_eq!(corner(at(std::slice::from_ref(&line))), Some((true, false)));
     }
 
     #[test]
@@ -314,6 +539,8 @@ mod tests {
             LegendPosition::UpperLeft,
             &[entry("a")],
             &Style::default(),
+            &[],
+            Point { x: 0.0, y: 0.0 },
         )
         .map(|r| r.w);
         let long = frame(
@@ -321,6 +548,8 @@ mod tests {
             LegendPosition::UpperLeft,
             &[entry("a"), entry("a much longer label")],
             &Style::default(),
+            &[],
+            Point { x: 0.0, y: 0.0 },
         );
         let long_w = long.map(|r| r.w).unwrap_or(0.0);
         assert!(

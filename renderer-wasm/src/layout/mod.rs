@@ -15,11 +15,16 @@
 //! Axis-aligned hairlines (grid, spines, ticks) are pixel-snapped [`Shape::Rect`]s:
 //! crisp in both encoders and far cheaper to rasterize than strokes.
 
+pub mod annotation;
 pub mod axis;
+pub mod boxplot;
+pub mod boxstats;
 pub mod colorbar;
 pub mod colormap;
+pub mod dates;
 pub mod legend;
 pub mod markers;
+pub mod pie;
 pub mod series;
 pub mod theme;
 pub mod ticker;
@@ -31,7 +36,7 @@ use theme::*;
 use ticker::{AxisTicks, Label, Tick};
 
 use crate::scene::{Anchor, Baseline, Color, Point, Rect, Scene, Shape, Text};
-use crate::spec::{Axes, LegendPosition};
+use crate::spec::{Axes, LegendPosition, Series, YAxisSide};
 use crate::text;
 use crate::validate::{Background, ValidFigure};
 
@@ -51,6 +56,8 @@ pub struct AxesReport {
     pub plot: Rect,
     pub x: AxisTicks,
     pub y: AxisTicks,
+    /// The twin axis on the right, if the axes has one.
+    pub y2: Option<AxisTicks>,
 }
 
 /// Lays out the whole figure.
@@ -171,12 +178,16 @@ pub fn build_scene_with_report(figure: &ValidFigure) -> (Scene, Vec<AxesReport>)
             w: x1 - x0,
             h: y1 - y0,
         };
+        if p.pie {
+            p.plot = square(p.plot, p.legend == LegendPosition::OutsideRight);
+        }
         p.choose_x_ticks(p.plot.w, &style);
         p.draw(&mut scene, &palette, &style);
         reports.push(AxesReport {
             plot: p.plot,
             x: p.x_ticks.clone(),
             y: p.y_ticks.clone(),
+            y2: p.y2_limits.map(|_| p.y2_ticks.clone()),
         });
     }
 
@@ -212,6 +223,13 @@ struct Panel<'a> {
     prepared: Prepared<'a>,
     x_limits: Limits,
     y_limits: Limits,
+    /// The twin y axis on the right, if any.
+    y2_limits: Option<Limits>,
+    /// A pie's axes: equal aspect, no spines, ticks or grid.
+    pie: bool,
+    /// Where the legend goes, and the labels it lists.
+    legend: LegendPosition,
+    legend_labels: Vec<String>,
     /// Label areas around the plot, in px.
     top: f64,
     bottom: f64,
@@ -219,9 +237,11 @@ struct Panel<'a> {
     right: f64,
     x_ticks: AxisTicks,
     y_ticks: AxisTicks,
+    y2_ticks: AxisTicks,
     colorbar_ticks: AxisTicks,
-    /// Width of the widest y tick label.
+    /// Width of the widest y (and y2) tick label.
     y_label_width: f64,
+    y2_label_width: f64,
     /// How far the tallest x tick label reaches above and below its baseline.
     x_label_ascent: f64,
     x_label_descent: f64,
@@ -240,9 +260,24 @@ impl<'a> Panel<'a> {
         let prepared = series::prepare(
             axes,
             &resolved.looks,
-            resolved.x_limits.log,
-            resolved.y_limits.log,
+            &series::AxisKinds {
+                x: &resolved.x_kind,
+                y: &resolved.y_kind,
+                y2: &resolved.y2_kind,
+            },
+            [
+                resolved.x_limits.log,
+                resolved.y_limits.log,
+                resolved.y2_limits.is_some_and(|l| l.log),
+            ],
         );
+        let pie = axes.series.iter().any(|s| matches!(s, Series::Pie(_)));
+        let legend_labels = legend_labels(axes);
+        let legend = axes.legend.unwrap_or(if legend_labels.is_empty() {
+            LegendPosition::None
+        } else {
+            LegendPosition::Best
+        });
         let top = match axes.title.as_deref().filter(|t| !t.is_empty()) {
             // The title's baseline sits `title_pad` above the plot; its descent
             // hangs into that pad, as in matplotlib.
@@ -256,14 +291,20 @@ impl<'a> Panel<'a> {
             prepared,
             x_limits: resolved.x_limits,
             y_limits: resolved.y_limits,
+            y2_limits: resolved.y2_limits,
+            pie,
+            legend,
+            legend_labels,
             top,
             bottom: 0.0,
             left: 0.0,
             right: 0.0,
             x_ticks: AxisTicks::default(),
             y_ticks: AxisTicks::default(),
+            y2_ticks: AxisTicks::default(),
             colorbar_ticks: AxisTicks::default(),
             y_label_width: 0.0,
+            y2_label_width: 0.0,
             x_label_ascent: text::box_ascent(style.font_size),
             x_label_descent: text::box_descent(style.font_size),
             plot: Rect {
@@ -283,7 +324,29 @@ impl<'a> Panel<'a> {
         }
     }
 
+    fn y2_scale(&self, top: f64, bottom: f64) -> Option<AxisScale> {
+        self.y2_limits
+            .map(|limits| AxisScale::new(limits, bottom, top))
+    }
+
+    /// The size of an outside legend, which the layout makes room for.
+    fn outside_legend(&self, style: &Style) -> Option<legend::Arrangement> {
+        if !matches!(
+            self.legend,
+            LegendPosition::OutsideRight | LegendPosition::OutsideBottom
+        ) || self.legend_labels.is_empty()
+        {
+            return None;
+        }
+        let labels: Vec<&str> = self.legend_labels.iter().map(String::as_str).collect();
+        Some(legend::arrange(&labels, self.legend, style))
+    }
+
     fn choose_y_ticks(&mut self, height: f64, style: &Style) {
+        self.plot.h = height;
+        if self.pie {
+            return;
+        }
         let scale = self.y_scale(0.0, height);
         self.y_ticks = axis::choose_ticks(
             self.axes.y.as_ref(),
@@ -292,6 +355,15 @@ impl<'a> Panel<'a> {
             Direction::Vertical,
             style,
         );
+        if let Some(scale) = self.y2_scale(0.0, height) {
+            self.y2_ticks = axis::choose_ticks(
+                self.axes.y2.as_ref(),
+                &self.prepared.y2_ticks,
+                &scale,
+                Direction::Vertical,
+                style,
+            );
+        }
         if let Some(spec) = &self.prepared.colorbar {
             self.colorbar_ticks = colorbar::ticks(spec, height, style);
         }
@@ -313,6 +385,16 @@ impl<'a> Panel<'a> {
                 needed = needed.max(line / 2.0 - y);
             }
         }
+        if let Some(scale) = self.y2_scale(0.0, self.plot.h) {
+            if !self.y2_ticks.offset.is_empty() {
+                needed = needed.max(style.px(OFFSET_TEXT_PAD) + text::box_ascent(style.font_size));
+            }
+            for tick in self.y2_ticks.major.iter().chain(&self.y2_ticks.minor) {
+                if let (false, Some(y)) = (tick.label.is_empty(), scale.px(tick.value)) {
+                    needed = needed.max(line / 2.0 - y);
+                }
+            }
+        }
         self.top = self.top.max(needed + style.layout_pad);
     }
 
@@ -332,7 +414,17 @@ impl<'a> Panel<'a> {
         } else {
             style.px(OFFSET_TEXT_PAD) + line
         };
-        let needed = self.x_tick_zone(style) + label.max(offset) + style.layout_pad;
+        let ticks = if self.pie {
+            0.0
+        } else {
+            self.x_tick_zone(style)
+        };
+        let mut needed = ticks + label.max(offset) + style.layout_pad;
+        if let (LegendPosition::OutsideBottom, Some(size)) =
+            (self.legend, self.outside_legend(style))
+        {
+            needed += legend::axes_pad(style) + size.height;
+        }
         self.bottom = self.bottom.max(needed);
     }
 
@@ -345,18 +437,34 @@ impl<'a> Panel<'a> {
             .chain(&self.y_ticks.minor)
             .map(|t| axis::label_width(&t.label, style.font_size))
             .fold(0.0, f64::max);
-        let has_label = axis_label(&self.axes.y).is_some();
-        self.left = style.tick_length.round()
-            + style.tick_pad
-            + self.y_label_width
-            + if has_label {
-                style.label_pad
-                    + text::box_ascent(style.font_size)
-                    + text::box_descent(style.font_size)
-            } else {
-                0.0
-            }
-            + style.layout_pad;
+        let line = axis::label_height(style.font_size);
+        let side = |label_width: f64, label: Option<&str>| {
+            style.tick_length.round()
+                + style.tick_pad
+                + label_width
+                + label.map_or(0.0, |_| style.label_pad + line)
+        };
+        self.left = if self.pie {
+            0.0
+        } else {
+            side(self.y_label_width, axis_label(&self.axes.y))
+        } + style.layout_pad;
+        let mut right_side = 0.0;
+        if self.y2_limits.is_some() {
+            self.y2_label_width = self
+                .y2_ticks
+                .major
+                .iter()
+                .chain(&self.y2_ticks.minor)
+                .map(|t| axis::label_width(&t.label, style.font_size))
+                .fold(0.0, f64::max);
+            right_side += side(self.y2_label_width, axis_label(&self.axes.y2));
+        }
+        if let (LegendPosition::OutsideRight, Some(size)) =
+            (self.legend, self.outside_legend(style))
+        {
+            right_side += legend::axes_pad(style) + size.width;
+        }
         // A colorbar takes its own width plus a gap proportional to the plot's.
         let (colorbar, estimate) = match &self.prepared.colorbar {
             Some(_) => {
@@ -365,7 +473,7 @@ impl<'a> Panel<'a> {
                     (cell_w - self.left - own - style.layout_pad) / (1.0 + colorbar::PAD_FRACTION);
                 (own + colorbar::PAD_FRACTION * plot_w.max(0.0), plot_w)
             }
-            None => (0.0, cell_w - self.left),
+            None => (0.0, cell_w - self.left - right_side),
         };
         // The last x tick label may hang over the right end of the plot.
         let estimate = estimate.max(MIN_PLOT_SIDE);
@@ -383,10 +491,13 @@ impl<'a> Panel<'a> {
                 )
             })
             .fold(0.0, f64::max);
-        self.right = colorbar + overhang.max(0.0) + style.layout_pad;
+        self.right = colorbar + right_side.max(overhang.max(0.0)) + style.layout_pad;
     }
 
     fn choose_x_ticks(&mut self, width: f64, style: &Style) {
+        if self.pie {
+            return;
+        }
         let scale = AxisScale::new(self.x_limits, 0.0, width);
         self.x_ticks = axis::choose_ticks(
             self.axes.x.as_ref(),
@@ -422,24 +533,20 @@ impl<'a> Panel<'a> {
             foreground: fg,
             style: *style,
         };
-        let grid =
-            |axis: &Option<crate::spec::Axis>| axis.as_ref().and_then(|a| a.grid).unwrap_or(true);
+        let right_canvas = self
+            .y2_scale(plot.y, plot.bottom())
+            .map(|y| Canvas { y, ..canvas });
         let placed = |ticks: &[Tick], scale: &AxisScale| -> Vec<(f64, Tick)> {
             ticks
                 .iter()
                 .filter_map(|t| Some((scale.px(t.value)?, t.clone())))
                 .collect()
         };
-        let x_major = placed(&self.x_ticks.major, &canvas.x);
-        let y_major = placed(&self.y_ticks.major, &canvas.y);
-        let x_minor = placed(&self.x_ticks.minor, &canvas.x);
-        let y_minor = placed(&self.y_ticks.minor, &canvas.y);
-        let hairline = Style::hairline(style.tick_width);
-        let minor_hairline = Style::hairline(style.minor_tick_width);
         let grid_width = Style::hairline(style.grid_width);
-
-        if grid(&self.axes.x) {
-            for &(x, _) in &x_major {
+        let grid =
+            |axis: &Option<crate::spec::Axis>| axis.as_ref().and_then(|a| a.grid).unwrap_or(true);
+        if !self.pie && grid(&self.axes.x) {
+            for (x, _) in placed(&self.x_ticks.major, &canvas.x) {
                 let col = snap_line(x, grid_width, plot.x, plot.right());
                 scene.push(
                     None,
@@ -447,8 +554,8 @@ impl<'a> Panel<'a> {
                 );
             }
         }
-        if grid(&self.axes.y) {
-            for &(y, _) in &y_major {
+        if !self.pie && grid(&self.axes.y) {
+            for (y, _) in placed(&self.y_ticks.major, &canvas.y) {
                 let row = snap_line(y, grid_width, plot.y, plot.bottom());
                 scene.push(
                     None,
@@ -457,9 +564,28 @@ impl<'a> Panel<'a> {
             }
         }
 
+        let data_start = scene.items.len();
         let mut entries = Vec::new();
         for styled in &self.prepared.series {
-            let handle = series::draw(scene, &canvas, styled);
+            let on_right = styled.series.common().yaxis == YAxisSide::Right;
+            let canvas = match (&right_canvas, on_right) {
+                (Some(right), true) => right,
+                _ => &canvas,
+            };
+            if let Series::Pie(p) = styled.series {
+                let wedges = pie::draw(scene, plot, p, style, fg);
+                if self.axes.legend.is_some() {
+                    entries.extend(wedges.into_iter().map(|w| Entry {
+                        label: w.label,
+                        handle: legend::Handle::Patch {
+                            fill: w.color,
+                            edge: None,
+                        },
+                    }));
+                }
+                continue;
+            }
+            let handle = series::draw(scene, canvas, styled);
             if let (Some(handle), Some(label)) = (
                 handle,
                 styled.series.common().label.filter(|l| !l.is_empty()),
@@ -470,6 +596,90 @@ impl<'a> Panel<'a> {
                 });
             }
         }
+        let data_end = scene.items.len();
+
+        if !self.pie {
+            self.draw_axes(scene, &canvas, right_canvas.as_ref(), palette, style);
+        }
+        let center_x = plot.x + plot.w / 2.0;
+        if let Some(title) = self.axes.title.as_deref().filter(|t| !t.is_empty()) {
+            let size = fit_size(title, style.title_size, plot.w + self.left + self.right);
+            let y = plot.y - style.title_pad;
+            scene.push(
+                None,
+                Shape::Text(decoration(
+                    title,
+                    size,
+                    Point { x: center_x, y },
+                    Anchor::Middle,
+                    fg,
+                )),
+            );
+        }
+
+        // An outside legend starts past the decorations on its side.
+        let outside = Point {
+            x: plot.right() + self.right_decorations(style),
+            y: plot.bottom() + self.bottom_decorations(style),
+        };
+        let data: Vec<crate::scene::Item> = scene.items[data_start..data_end].to_vec();
+        if let Some(frame) = legend::frame(plot, self.legend, &entries, style, &data, outside) {
+            legend::draw(scene, frame, self.legend, &entries, palette, style);
+        }
+        if let Some(spec) = &self.prepared.colorbar {
+            colorbar::draw(scene, spec, plot, &self.colorbar_ticks, palette, style);
+        }
+    }
+
+    /// Width of the twin axis' ticks, labels and axis label right of the plot.
+    fn right_decorations(&self, style: &Style) -> f64 {
+        if self.y2_limits.is_none() {
+            return 0.0;
+        }
+        style.tick_length.round()
+            + style.tick_pad
+            + self.y2_label_width
+            + axis_label(&self.axes.y2).map_or(0.0, |_| {
+                style.label_pad + axis::label_height(style.font_size)
+            })
+    }
+
+    /// Height of the x ticks, labels, axis label and offset text below the plot.
+    fn bottom_decorations(&self, style: &Style) -> f64 {
+        if self.pie {
+            return 0.0;
+        }
+        let line = axis::label_height(style.font_size);
+        let label = axis_label(&self.axes.x).map_or(0.0, |_| style.label_pad + line);
+        let offset = if self.x_ticks.offset.is_empty() {
+            0.0
+        } else {
+            style.px(OFFSET_TEXT_PAD) + line
+        };
+        self.x_tick_zone(style) + label.max(offset)
+    }
+
+    /// Spines, ticks, tick labels, offset texts and axis labels.
+    fn draw_axes(
+        &self,
+        scene: &mut Scene,
+        canvas: &Canvas,
+        right: Option<&Canvas>,
+        palette: &Palette,
+        style: &Style,
+    ) {
+        let plot = self.plot;
+        let fg = palette.foreground;
+        let placed = |ticks: &[Tick], scale: &AxisScale| -> Vec<(f64, Tick)> {
+            ticks
+                .iter()
+                .filter_map(|t| Some((scale.px(t.value)?, t.clone())))
+                .collect()
+        };
+        let hairline = Style::hairline(style.tick_width);
+        let minor_hairline = Style::hairline(style.minor_tick_width);
+        let tick_length = style.tick_length.round();
+        let minor_length = style.minor_tick_length.round();
 
         // Spines: inside each edge of the plot area, so that ticks at the limits line
         // up with them.
@@ -504,46 +714,49 @@ impl<'a> Panel<'a> {
         }
 
         for (ticks, length, width) in [
-            (&x_major, style.tick_length.round(), hairline),
-            (&x_minor, style.minor_tick_length.round(), minor_hairline),
+            (&self.x_ticks.major, tick_length, hairline),
+            (&self.x_ticks.minor, minor_length, minor_hairline),
         ] {
-            for (x, tick) in ticks {
-                let col = snap_line(*x, width, plot.x, plot.right());
+            for (x, tick) in placed(ticks, &canvas.x) {
+                let col = snap_line(x, width, plot.x, plot.right());
                 scene.push(
                     None,
                     Shape::fill_rect(col, plot.bottom(), width, length, fg),
                 );
                 if !tick.label.is_empty() {
                     let at = Point {
-                        x: *x,
+                        x,
                         y: plot.bottom() + x_tick_baseline(style, self.x_label_ascent),
                     };
                     scene.push(None, tick_label(&tick.label, at, Anchor::Middle, fg, style));
                 }
             }
         }
-        let tick_length = style.tick_length.round();
-        for (ticks, length, width) in [
-            (&y_major, tick_length, hairline),
-            (&y_minor, style.minor_tick_length.round(), minor_hairline),
-        ] {
-            for (y, tick) in ticks {
-                let row = snap_line(*y, width, plot.y, plot.bottom());
-                scene.push(
-                    None,
-                    Shape::fill_rect(plot.x - length, row, length, width, fg),
-                );
-                if !tick.label.is_empty() {
-                    scene.push(
-                        None,
-                        tick_label(
-                            &tick.label,
-                            beside(plot.x - tick_length - style.tick_pad, *y, style),
-                            Anchor::End,
-                            fg,
-                            style,
-                        ),
-                    );
+        // The y axis on the left; the twin axis on the right mirrors it.
+        let sides = [
+            Some((&self.y_ticks, canvas, true)),
+            right.map(|c| (&self.y2_ticks, c, false)),
+        ];
+        for (ticks, canvas, left) in sides.into_iter().flatten() {
+            for (list, length, width) in [
+                (&ticks.major, tick_length, hairline),
+                (&ticks.minor, minor_length, minor_hairline),
+            ] {
+                for (y, tick) in placed(list, &canvas.y) {
+                    let row = snap_line(y, width, plot.y, plot.bottom());
+                    let x = if left { plot.x - length } else { plot.right() };
+                    scene.push(None, Shape::fill_rect(x, row, length, width, fg));
+                    if !tick.label.is_empty() {
+                        let (edge, anchor) = if left {
+                            (plot.x - tick_length - style.tick_pad, Anchor::End)
+                        } else {
+                            (plot.right() + tick_length + style.tick_pad, Anchor::Start)
+                        };
+                        scene.push(
+                            None,
+                            tick_label(&tick.label, beside(edge, y, style), anchor, fg, style),
+                        );
+                    }
                 }
             }
         }
@@ -563,20 +776,25 @@ impl<'a> Panel<'a> {
             text.baseline = Baseline::Top;
             scene.push(None, Shape::Text(text));
         }
-        if !self.y_ticks.offset.is_empty() {
-            // matplotlib: left-aligned above the top of the y axis.
-            let mut text = decoration(
-                &self.y_ticks.offset,
-                style.font_size,
-                Point {
-                    x: plot.x,
-                    y: plot.y - offset_pad,
-                },
-                Anchor::Start,
-                fg,
-            );
-            text.baseline = Baseline::Alphabetic;
-            scene.push(None, Shape::Text(text));
+        // matplotlib: above the top of the axis, left-aligned on the left, right-aligned
+        // on the right.
+        for (offset, x, anchor) in [
+            (&self.y_ticks.offset, plot.x, Anchor::Start),
+            (&self.y2_ticks.offset, plot.right(), Anchor::End),
+        ] {
+            if !offset.is_empty() {
+                let text = decoration(
+                    offset,
+                    style.font_size,
+                    Point {
+                        x,
+                        y: plot.y - offset_pad,
+                    },
+                    anchor,
+                    fg,
+                );
+                scene.push(None, Shape::Text(text));
+            }
         }
 
         let center_x = plot.x + plot.w / 2.0;
@@ -595,15 +813,34 @@ impl<'a> Panel<'a> {
                 )),
             );
         }
-        if let Some(label) = axis_label(&self.axes.y) {
+        // Both y labels read upwards; the left one's descent faces the plot, the
+        // right one's ascent does.
+        let y_labels = [
+            (axis_label(&self.axes.y), true),
+            (
+                axis_label(&self.axes.y2).filter(|_| self.y2_limits.is_some()),
+                false,
+            ),
+        ];
+        for (label, left) in y_labels {
+            let Some(label) = label else { continue };
             // Centred on the plot, the label may not reach into a figure title above.
             let size = fit_size(label, style.font_size, plot.h);
-            let x = plot.x
-                - tick_length
-                - style.tick_pad
-                - self.y_label_width
-                - style.label_pad
-                - text::box_descent(size);
+            let x = if left {
+                plot.x
+                    - tick_length
+                    - style.tick_pad
+                    - self.y_label_width
+                    - style.label_pad
+                    - text::box_descent(size)
+            } else {
+                plot.right()
+                    + tick_length
+                    + style.tick_pad
+                    + self.y2_label_width
+                    + style.label_pad
+                    + text::box_ascent(size)
+            };
             let mut text = decoration(
                 label,
                 size,
@@ -617,30 +854,45 @@ impl<'a> Panel<'a> {
             text.rotation = 90.0;
             scene.push(None, Shape::Text(text));
         }
-        if let Some(title) = self.axes.title.as_deref().filter(|t| !t.is_empty()) {
-            let size = fit_size(title, style.title_size, plot.w + self.left + self.right);
-            let y = plot.y - style.title_pad;
-            scene.push(
-                None,
-                Shape::Text(decoration(
-                    title,
-                    size,
-                    Point { x: center_x, y },
-                    Anchor::Middle,
-                    fg,
-                )),
-            );
-        }
+    }
+}
 
-        let position = self.axes.legend.unwrap_or(if entries.is_empty() {
-            LegendPosition::None
-        } else {
-            LegendPosition::UpperRight
-        });
-        legend::draw(scene, plot, position, &entries, palette, style);
-        if let Some(spec) = &self.prepared.colorbar {
-            colorbar::draw(scene, spec, plot, &self.colorbar_ticks, palette, style);
+/// The labels a legend of `axes` lists: labelled series that have a legend handle, and
+/// the wedges of a pie when a legend is asked for.
+fn legend_labels(axes: &Axes) -> Vec<String> {
+    let mut labels = Vec::new();
+    for s in &axes.series {
+        match s {
+            Series::Pie(p) => {
+                if axes.legend.is_some() {
+                    labels.extend(p.labels.iter().flatten().cloned());
+                }
+            }
+            Series::Text(_) | Series::Annotation(_) => {}
+            other => {
+                if let Some(label) = other.common().label.filter(|l| !l.is_empty()) {
+                    labels.push(label.to_string());
+                }
+            }
         }
+    }
+    labels
+}
+
+/// A pie's axes box: matplotlib's equal aspect shrinks the box to a square, centred,
+/// or against its right side where a legend hangs there.
+fn square(plot: Rect, against_right: bool) -> Rect {
+    let side = plot.w.min(plot.h);
+    let x = if against_right {
+        plot.right() - side
+    } else {
+        plot.x + ((plot.w - side) / 2.0).round()
+    };
+    Rect {
+        x,
+        y: plot.y + ((plot.h - side) / 2.0).round(),
+        w: side,
+        h: side,
     }
 }
 

@@ -7,15 +7,15 @@
 //! far behind are cut at a box around it, so that the encoders never see coordinates
 //! from values far outside explicit limits.
 
-use std::collections::BTreeMap;
-
 use super::axis::{AxisScale, Extent, TickSource};
 use super::colormap;
 use super::legend::Handle;
 use super::markers;
 use super::theme::{SeriesLook, Style, BAR_WIDTH, HIST_BINS};
 use super::ticker::{self, Label, Tick};
+use super::{annotation, boxplot};
 use crate::color;
+use crate::resolve::AxisKind;
 use crate::scene::{Anchor, Baseline, Color, Point, Rect, Scene, Shape, Text};
 use crate::spec::*;
 
@@ -41,6 +41,9 @@ pub struct Styled<'a> {
     pub bars: Vec<DataRect>,
     /// Heatmap color range.
     pub value_range: (f64, f64),
+    /// A stacked area's lower and upper boundaries (its own `y2`/0 and `y` otherwise).
+    pub stack_base: Option<Vec<Option<f64>>>,
+    pub stack_top: Option<Vec<Option<f64>>>,
 }
 
 /// A colorbar to draw beside the axes.
@@ -57,48 +60,47 @@ pub struct Prepared<'a> {
     pub series: Vec<Styled<'a>>,
     pub x_extent: Extent,
     pub y_extent: Extent,
+    /// The twin axis on the right (series with `"yaxis": "right"`).
+    pub y2_extent: Extent,
     pub x_ticks: TickSource,
     pub y_ticks: TickSource,
+    pub y2_ticks: TickSource,
     /// Heatmaps put row 0 at the top, as `imshow`.
     pub y_inverted: bool,
     pub colorbar: Option<ColorbarSpec>,
 }
 
+/// What each axis of an axes holds (resolved by validation).
+#[derive(Debug, Clone, Copy)]
+pub struct AxisKinds<'k> {
+    pub x: &'k AxisKind,
+    pub y: &'k AxisKind,
+    pub y2: &'k AxisKind,
+}
+
+/// Where an axis' ticks come from when it is not numeric.
+fn tick_source(kind: &AxisKind) -> TickSource {
+    match kind {
+        AxisKind::Numeric => TickSource::Auto,
+        AxisKind::Time { zone } => TickSource::Time { zone: *zone },
+        AxisKind::Category(names) => TickSource::Categories(
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| Tick {
+                    value: i as f64,
+                    label: Label::plain(name.clone()),
+                })
+                .collect(),
+        ),
+    }
+}
+
 /// The x values of a series: given, or 0..n-1.
-fn x_at(x: Option<&Values>, i: usize) -> Option<f64> {
+fn x_at(x: Option<&Column>, i: usize) -> Option<f64> {
     match x {
         Some(x) => x.get(i).copied().flatten(),
         None => Some(i as f64),
-    }
-}
-
-/// Category positions shared by the bar series of one axis (first seen, first slot).
-#[derive(Default)]
-struct Categories {
-    names: Vec<String>,
-    slots: BTreeMap<String, usize>,
-}
-
-impl Categories {
-    fn slot(&mut self, name: String) -> usize {
-        if let Some(&slot) = self.slots.get(&name) {
-            return slot;
-        }
-        let slot = self.names.len();
-        self.names.push(name.clone());
-        self.slots.insert(name, slot);
-        slot
-    }
-
-    fn ticks(&self) -> Vec<Tick> {
-        self.names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| Tick {
-                value: i as f64,
-                label: Label::plain(name.clone()),
-            })
-            .collect()
     }
 }
 
@@ -115,7 +117,12 @@ fn category_name(c: &Category) -> String {
 pub fn default_color(series: &Series, foreground: Color) -> Option<Color> {
     match series {
         Series::Hline(_) | Series::Vline(_) => Some(color::CYCLE[0]),
-        Series::Text(_) | Series::Heatmap(_) => Some(foreground),
+        // Boxes are black in matplotlib; pies color their wedges themselves.
+        Series::Text(_)
+        | Series::Annotation(_)
+        | Series::Heatmap(_)
+        | Series::Box(_)
+        | Series::Pie(_) => Some(foreground),
         _ => None,
     }
 }
@@ -125,15 +132,17 @@ pub fn default_color(series: &Series, foreground: Color) -> Option<Color> {
 pub fn prepare<'a>(
     axes: &'a Axes,
     looks: &'a [SeriesLook],
-    log_x: bool,
-    log_y: bool,
+    kinds: &AxisKinds<'_>,
+    [log_x, log_y, log_y2]: [bool; 3],
 ) -> Prepared<'a> {
     let mut prepared = Prepared {
         series: Vec::with_capacity(axes.series.len()),
         x_extent: Extent::new(log_x),
         y_extent: Extent::new(log_y),
-        x_ticks: TickSource::Auto,
-        y_ticks: TickSource::Auto,
+        y2_extent: Extent::new(log_y2),
+        x_ticks: tick_source(kinds.x),
+        y_ticks: tick_source(kinds.y),
+        y2_ticks: tick_source(kinds.y2),
         y_inverted: false,
         colorbar: None,
     };
@@ -144,12 +153,31 @@ pub fn prepare<'a>(
             look,
             bars: Vec::new(),
             value_range: (0.0, 1.0),
+            stack_base: None,
+            stack_top: None,
         });
     }
-    place_bars(&mut prepared, Orientation::Vertical);
-    place_bars(&mut prepared, Orientation::Horizontal);
+    for series in &axes.series {
+        if let Series::Box(b) = series {
+            let ticks = TickSource::Categories(boxplot::ticks(b));
+            if b.orientation == Some(Orientation::Horizontal) {
+                prepared.y_ticks = ticks;
+            } else {
+                prepared.x_ticks = ticks;
+            }
+        }
+    }
+    let categorical_x = matches!(kinds.x, AxisKind::Category(_));
+    place_bars(&mut prepared, Orientation::Vertical, categorical_x);
+    place_bars(&mut prepared, Orientation::Horizontal, false);
+    stack_areas(&mut prepared);
     for styled in &mut prepared.series {
-        extend(styled, &mut prepared.x_extent, &mut prepared.y_extent);
+        let y = if styled.series.common().yaxis == YAxisSide::Right {
+            &mut prepared.y2_extent
+        } else {
+            &mut prepared.y_extent
+        };
+        extend(styled, &mut prepared.x_extent, y);
     }
     for styled in &mut prepared.series {
         if let Series::Heatmap(h) = styled.series {
@@ -206,50 +234,45 @@ pub fn prepare<'a>(
     prepared
 }
 
-/// Places the bars of every bar series of one orientation: categories share slots, and
-/// several series split each slot side by side (pandas' grouped bars).
-fn place_bars<'a>(prepared: &mut Prepared<'a>, orientation: Orientation) {
-    let all: Vec<&'a Series> = prepared.series.iter().map(|s| s.series).collect();
-    let members: Vec<usize> = prepared
+/// Places the bars of every bar series of one orientation: categories share slots,
+/// series with the same `stack` pile up in one group (each on the one before, as
+/// matplotlib's `bottom=`), and groups split each slot side by side (pandas' grouped
+/// bars). Positions are numbers here: validation turned category names into slots.
+fn place_bars(prepared: &mut Prepared<'_>, orientation: Orientation, categorical_x: bool) {
+    let members: Vec<(usize, &BarSeries)> = prepared
         .series
         .iter()
         .enumerate()
         .filter_map(|(i, s)| match s.series {
-            Series::Bar(b) if b.orientation.unwrap_or_default() == orientation => Some(i),
+            Series::Bar(b) if b.orientation.unwrap_or_default() == orientation => Some((i, b)),
             _ => None,
         })
         .collect();
     if members.is_empty() {
         return;
     }
-    let bar = |i: usize| match all[i] {
-        Series::Bar(b) => Some(b),
-        _ => None,
+    // Categories hold one bar group per slot of width 1; numeric positions share the
+    // smallest spacing between them.
+    let categorical = match orientation {
+        Orientation::Vertical => categorical_x,
+        Orientation::Horizontal => {
+            matches!(prepared.y_ticks, TickSource::Categories(_))
+                || matches!(prepared.y2_ticks, TickSource::Categories(_))
+        }
     };
-    let categorical = members.iter().filter_map(|&i| bar(i)).any(|b| {
-        b.x.as_ref()
-            .is_some_and(|x| x.iter().any(|c| matches!(c, Category::Text(_))))
-    });
-    let mut categories = Categories::default();
-    let mut positions: Vec<Vec<f64>> = Vec::with_capacity(members.len());
-    for &i in &members {
-        let Some(b) = bar(i) else {
-            // Keeps `positions` aligned with `members`.
-            positions.push(Vec::new());
-            continue;
-        };
-        let n = b.y.len();
-        let series_positions: Vec<f64> = (0..n)
-            .map(|k| match b.x.as_ref().and_then(|x| x.get(k)) {
-                Some(c) if categorical => categories.slot(category_name(c)) as f64,
-                Some(Category::Number(v)) => *v,
-                Some(Category::Text(_)) => k as f64,
-                None if categorical => categories.slot(k.to_string()) as f64,
-                None => k as f64,
-            })
-            .collect();
-        positions.push(series_positions);
-    }
+    let positions: Vec<Vec<f64>> = members
+        .iter()
+        .map(|(_, b)| {
+            (0..b.y.len())
+                .map(|k| {
+                    b.x.as_ref()
+                        .and_then(|x| x.get(k))
+                        .and_then(Datum::number)
+                        .unwrap_or(k as f64)
+                })
+                .collect()
+        })
+        .collect();
     let slot = if categorical {
         1.0
     } else {
@@ -261,47 +284,96 @@ fn place_bars<'a>(prepared: &mut Prepared<'a>, orientation: Orientation) {
             .fold(f64::INFINITY, f64::min)
     };
     let slot = if slot.is_finite() { slot } else { 1.0 };
+    // Groups in order of first appearance: a named stack is one group.
+    let mut groups: Vec<(Option<&str>, Vec<usize>)> = Vec::new();
+    for (m, (_, b)) in members.iter().enumerate() {
+        match b.stack.as_deref() {
+            Some(name) => match groups.iter_mut().find(|(g, _)| *g == Some(name)) {
+                Some((_, list)) => list.push(m),
+                None => groups.push((Some(name), vec![m])),
+            },
+            None => groups.push((None, vec![m])),
+        }
+    }
     let widths: Vec<f64> = members
         .iter()
-        .map(|&i| bar(i).and_then(|b| b.width).unwrap_or(BAR_WIDTH))
+        .map(|(_, b)| b.width.unwrap_or(BAR_WIDTH))
         .collect();
     let group_fraction = widths.iter().copied().fold(0.0, f64::max);
-    let count = members.len() as f64;
+    let count = groups.len() as f64;
     let sub_slot = slot * group_fraction / count;
-    for (j, &i) in members.iter().enumerate() {
-        let Some(b) = bar(i) else { continue };
+    let mut rects: Vec<Vec<DataRect>> = vec![Vec::new(); members.len()];
+    for (j, (_, list)) in groups.iter().enumerate() {
         let offset = (j as f64 - (count - 1.0) / 2.0) * sub_slot;
-        let half = sub_slot * widths[j] / group_fraction / 2.0;
-        let rects = positions[j]
-            .iter()
-            .zip(&b.y)
-            .filter_map(|(&p, &v)| {
-                let v = v?;
+        // The running top of the stack at each position.
+        let mut tops: Vec<(f64, f64)> = Vec::new();
+        for &m in list {
+            let (_, b) = members[m];
+            let half = sub_slot * widths[m] / group_fraction / 2.0;
+            for (&p, &v) in positions[m].iter().zip(&b.y) {
+                let Some(v) = v else { continue };
+                let base = match tops.iter_mut().find(|(at, _)| *at == p) {
+                    Some((_, top)) => {
+                        let base = *top;
+                        *top += v;
+                        base
+                    }
+                    None => {
+                        tops.push((p, v));
+                        0.0
+                    }
+                };
                 let (a, c) = (p + offset - half, p + offset + half);
-                Some(match orientation {
+                rects[m].push(match orientation {
                     Orientation::Vertical => DataRect {
                         x0: a,
                         x1: c,
-                        y0: 0.0,
-                        y1: v,
+                        y0: base,
+                        y1: base + v,
                     },
                     Orientation::Horizontal => DataRect {
-                        x0: 0.0,
-                        x1: v,
+                        x0: base,
+                        x1: base + v,
                         y0: a,
                         y1: c,
                     },
-                })
-            })
-            .collect();
-        prepared.series[i].bars = rects;
-    }
-    if categorical {
-        match orientation {
-            Orientation::Vertical => prepared.x_ticks = TickSource::Categories(categories.ticks()),
-            Orientation::Horizontal => {
-                prepared.y_ticks = TickSource::Categories(categories.ticks())
+                });
             }
+        }
+    }
+    for ((i, _), bars) in members.iter().zip(rects) {
+        prepared.series[*i].bars = bars;
+    }
+}
+
+/// Areas with the same `stack` name: each one's lower boundary is the top of the one
+/// before (matplotlib's `stackplot`), point by point.
+fn stack_areas(prepared: &mut Prepared<'_>) {
+    let mut tops: Vec<(&str, Vec<Option<f64>>)> = Vec::new();
+    for styled in &mut prepared.series {
+        let Series::Area(a) = styled.series else {
+            continue;
+        };
+        let Some(name) = a.stack.as_deref() else {
+            continue;
+        };
+        let base: Vec<Option<f64>> = match tops.iter().find(|(n, _)| *n == name) {
+            Some((_, top)) => top.clone(),
+            None => {
+                a.y2.as_ref()
+                    .map_or_else(|| vec![Some(0.0); a.y.len()], |y2| y2.to_vec())
+            }
+        };
+        let top: Vec<Option<f64>> =
+            a.y.iter()
+                .zip(base.iter().chain(std::iter::repeat(&None)))
+                .map(|(y, b)| Some((*y)? + (*b)?))
+                .collect();
+        styled.stack_base = Some(base);
+        styled.stack_top = Some(top.clone());
+        match tops.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, t)) => *t = top,
+            None => tops.push((name, top)),
         }
     }
 }
@@ -381,7 +453,7 @@ fn histogram(h: &HistSeries) -> Vec<DataRect> {
 
 /// Adds what `styled` shows to the axes' extents.
 fn extend(styled: &mut Styled<'_>, x: &mut Extent, y: &mut Extent) {
-    let xs = |x_values: Option<&Values>, n: usize, extent: &mut Extent| {
+    let xs = |x_values: Option<&Column>, n: usize, extent: &mut Extent| {
         for i in 0..n {
             if let Some(v) = x_at(x_values, i) {
                 extent.add(v);
@@ -403,10 +475,18 @@ fn extend(styled: &mut Styled<'_>, x: &mut Extent, y: &mut Extent) {
         }
         Series::Area(s) => {
             xs(s.x.as_ref(), s.y.len(), x);
-            y.add_all(s.y.iter().copied());
-            match &s.y2 {
-                Some(y2) => y.add_all(y2.iter().copied()),
-                None => y.add(0.0),
+            match (&styled.stack_base, &styled.stack_top) {
+                (Some(base), Some(top)) => {
+                    y.add_all(base.iter().copied());
+                    y.add_all(top.iter().copied());
+                }
+                _ => {
+                    y.add_all(s.y.iter().copied());
+                    match &s.y2 {
+                        Some(y2) => y.add_all(y2.iter().copied()),
+                        None => y.add(0.0),
+                    }
+                }
             }
         }
         Series::Errorbar(s) => {
@@ -428,10 +508,12 @@ fn extend(styled: &mut Styled<'_>, x: &mut Extent, y: &mut Extent) {
             value.add_sticky(0.0);
             for r in &styled.bars {
                 if horizontal {
+                    value.add(r.x0);
                     value.add(r.x1);
                     position.add(r.y0);
                     position.add(r.y1);
                 } else {
+                    value.add(r.y0);
                     value.add(r.y1);
                     position.add(r.x0);
                     position.add(r.x1);
@@ -459,7 +541,16 @@ fn extend(styled: &mut Styled<'_>, x: &mut Extent, y: &mut Extent) {
         }
         Series::Hline(h) => y.add(h.y),
         Series::Vline(v) => x.add(v.x),
-        Series::Text(_) => {}
+        // matplotlib's annotations and pies do not take part in autoscaling (a pie
+        // sets its own square view).
+        Series::Text(_) | Series::Annotation(_) | Series::Pie(_) => {}
+        Series::Box(b) => {
+            if b.orientation == Some(Orientation::Horizontal) {
+                boxplot::extend(b, y, x);
+            } else {
+                boxplot::extend(b, x, y);
+            }
+        }
     }
 }
 
@@ -473,6 +564,7 @@ fn error_at(amount: Option<&ErrorAmount>, i: usize) -> f64 {
 }
 
 /// What drawing needs about the axes.
+#[derive(Debug, Clone, Copy)]
 pub struct Canvas {
     pub x: AxisScale,
     pub y: AxisScale,
@@ -483,14 +575,14 @@ pub struct Canvas {
 }
 
 impl Canvas {
-    fn point(&self, x: Option<f64>, y: Option<f64>) -> Option<Point> {
+    pub fn point(&self, x: Option<f64>, y: Option<f64>) -> Option<Point> {
         Some(Point {
             x: self.x.px(x?)?,
             y: self.y.px(y?)?,
         })
     }
 
-    fn near_plot(&self, p: Point, reach: f64) -> bool {
+    pub fn near_plot(&self, p: Point, reach: f64) -> bool {
         p.x >= self.plot.x - reach
             && p.x <= self.plot.right() + reach
             && p.y >= self.plot.y - reach
@@ -703,6 +795,96 @@ fn draw_markers(
     }
 }
 
+/// matplotlib's `ax.bar_label`: at the bar's end (`edge`, outside it, away from the
+/// baseline) the value of that end (a stack's running total), in its middle
+/// (`center`) the bar's own length; in the theme's foreground at the font size. Bars
+/// with a gap draw no label.
+fn draw_bar_labels(
+    scene: &mut Scene,
+    canvas: &Canvas,
+    bar: &BarSeries,
+    rects: &[DataRect],
+    label: &BarLabel,
+) {
+    let (fmt, position) = match label {
+        BarLabel::On(false) => return,
+        BarLabel::On(true) => (None, BarLabelPosition::Edge),
+        BarLabel::Styled(style) => (style.fmt.as_deref(), style.position.unwrap_or_default()),
+    };
+    // Validation refused formats that do not parse.
+    let Ok(format) = crate::pyformat::NumberFormat::parse(fmt.unwrap_or("{:g}")) else {
+        return;
+    };
+    let horizontal = bar.orientation == Some(Orientation::Horizontal);
+    let values = bar.y.iter().flatten();
+    for (r, &value) in rects.iter().zip(values) {
+        let (Some(x0), Some(x1), Some(y0), Some(y1)) = (
+            canvas.x.px(r.x0),
+            canvas.x.px(r.x1),
+            canvas.y.px(r.y0),
+            canvas.y.px(r.y1),
+        ) else {
+            continue;
+        };
+        let (at, anchor, baseline) = match (position, horizontal) {
+            (BarLabelPosition::Center, _) => (
+                Point {
+                    x: (x0 + x1) / 2.0,
+                    y: (y0 + y1) / 2.0,
+                },
+                Anchor::Middle,
+                Baseline::Middle,
+            ),
+            // The end away from the bar's base: y1 (x1) is the value's end.
+            (BarLabelPosition::Edge, false) => (
+                Point {
+                    x: (x0 + x1) / 2.0,
+                    y: y1,
+                },
+                Anchor::Middle,
+                if value < 0.0 {
+                    Baseline::Top
+                } else {
+                    Baseline::Bottom
+                },
+            ),
+            (BarLabelPosition::Edge, true) => (
+                Point {
+                    x: x1,
+                    y: (y0 + y1) / 2.0,
+                },
+                if value < 0.0 {
+                    Anchor::End
+                } else {
+                    Anchor::Start
+                },
+                Baseline::Middle,
+            ),
+        };
+        if !canvas.near_plot(at, CUT_MARGIN) {
+            continue;
+        }
+        let shown = match (position, horizontal) {
+            (BarLabelPosition::Center, _) => value,
+            (BarLabelPosition::Edge, false) => r.y1,
+            (BarLabelPosition::Edge, true) => r.x1,
+        };
+        scene.push(
+            None,
+            Shape::Text(Text {
+                at,
+                text: format.format(shown),
+                superscript: None,
+                size: canvas.style.font_size,
+                color: canvas.foreground,
+                anchor,
+                baseline,
+                rotation: 0.0,
+            }),
+        );
+    }
+}
+
 /// Draws `styled` and returns its legend handle.
 pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<Handle> {
     let look = styled.look;
@@ -782,9 +964,15 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
         }
         Series::Area(s) => {
             let n = s.y.len();
-            let low = |i: usize| match &s.y2 {
-                Some(y2) => y2.get(i).copied().flatten(),
-                None => Some(0.0),
+            // A stacked area lies on the one below it.
+            let top = |i: usize| match &styled.stack_top {
+                Some(top) => top.get(i).copied().flatten(),
+                None => s.y.get(i).copied().flatten(),
+            };
+            let low = |i: usize| match (&styled.stack_base, &s.y2) {
+                (Some(base), _) => base.get(i).copied().flatten(),
+                (None, Some(y2)) => y2.get(i).copied().flatten(),
+                (None, None) => Some(0.0),
             };
             // `alpha` is the fill's opacity, as in `fill_between(alpha=...)`; it is
             // already in `color`.
@@ -817,7 +1005,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
             for i in 0..n {
                 let x = x_at(s.x.as_ref(), i);
                 match (
-                    canvas.point(x, s.y[i]),
+                    canvas.point(x, top(i)),
                     canvas.point(x, low(i)).or_else(|| {
                         // On a log axis the baseline 0 sits at the bottom edge.
                         let x = canvas.x.px(x?)?;
@@ -832,7 +1020,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
                 }
             }
             flush(&mut run, scene);
-            let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), s.y[i]);
+            let point = |i: usize| canvas.point(x_at(s.x.as_ref(), i), top(i));
             draw_line(scene, canvas, n, point, look);
             Some(Handle::Patch {
                 fill,
@@ -912,6 +1100,11 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
             for r in &styled.bars {
                 push_data_rect(scene, canvas, r, color, true);
             }
+            if let Series::Bar(b) = styled.series {
+                if let Some(label) = &b.bar_label {
+                    draw_bar_labels(scene, canvas, b, &styled.bars, label);
+                }
+            }
             Some(Handle::Patch {
                 fill: color,
                 edge: None,
@@ -956,6 +1149,13 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
                 color,
             })
         }
+        Series::Annotation(a) => {
+            annotation::draw(scene, canvas, a, look);
+            None
+        }
+        // Drawn by the axes itself: a pie owns its axes.
+        Series::Pie(_) => None,
+        Series::Box(b) => boxplot::draw(scene, canvas, b, look),
         Series::Text(t) => {
             let text_color = color;
             if let Some(at) = canvas.point(Some(t.x), Some(t.y)) {

@@ -224,7 +224,16 @@ impl Style {
                 look.line_style = s.linestyle.unwrap_or_default();
             }
             Series::Text(s) => look.font_size = px(s.fontsize, self.font_size),
-            Series::Bar(_) | Series::Hist(_) | Series::Heatmap(_) => {}
+            Series::Annotation(s) => {
+                look.font_size = px(s.fontsize, self.font_size);
+                // matplotlib's annotation arrows: `patch.linewidth`.
+                look.line_width = self.legend_frame_width;
+            }
+            Series::Bar(_)
+            | Series::Hist(_)
+            | Series::Heatmap(_)
+            | Series::Pie(_)
+            | Series::Box(_) => {}
         }
         look
     }

@@ -182,6 +182,11 @@ pub fn number(value: f64) -> String {
     fix_minus(&py::format_g(value, 6))
 }
 
+/// Python's `'%.{precision}g' % value` (ASCII minus), for formats users write.
+pub fn python_g(value: f64, precision: usize) -> String {
+    py::format_g(value, precision)
+}
+
 /// Sorted, usable view limits.
 fn view(lo: f64, hi: f64) -> Option<(f64, f64)> {
     if !lo.is_finite() || !hi.is_finite() || lo == hi {
