@@ -893,20 +893,25 @@ class Figure:
 
     def to_spec(self) -> Dict[str, Any]:
         """The spec document (a fresh copy: editing it does not change the figure)."""
-        spec = copy.deepcopy(self._spec)
+        return copy.deepcopy(self._document())
+
+    def _document(self) -> Dict[str, Any]:
+        # Shares the figure's lists: for rendering, which only serializes it, a deep
+        # copy of every data array would be wasted work.
+        spec = dict(self._spec)
         if self._rows * self._cols > 1:
             spec["subplots"] = {"rows": self._rows, "cols": self._cols}
-        spec["axes"] = [ax.to_spec() for ax in self.axes]
+        spec["axes"] = [ax._spec for ax in self.axes]
         return spec
 
     def render(self, format: str = "png", **kwargs: Any) -> bytes:
         """``plotbox.render(fig.to_spec(), format, ...)``: the same keyword arguments
         (``scale``, ``timeout``, ``memory_mb``, ``fuel``)."""
-        return _api.render(self.to_spec(), format, **kwargs)
+        return _api.render(_api.spec_bytes(self._document()), format, **kwargs)
 
     async def render_async(self, format: str = "png", **kwargs: Any) -> bytes:
         """``plotbox.render_async(fig.to_spec(), format, ...)``."""
-        return await _api.render_async(self.to_spec(), format, **kwargs)
+        return await _api.render_async(_api.spec_bytes(self._document()), format, **kwargs)
 
     def savefig(self, fname: Any, format: Optional[str] = None, *, dpi: Any = None, **kwargs: Any) -> None:
         """Writes the picture to a path or a binary file object. The format comes from
