@@ -863,9 +863,15 @@ fn legend_labels(axes: &Axes) -> Vec<String> {
     let mut labels = Vec::new();
     for s in &axes.series {
         match s {
+            // As `pie::draw` lists them: drawn wedges with a label.
             Series::Pie(p) => {
                 if axes.legend.is_some() {
-                    labels.extend(p.labels.iter().flatten().cloned());
+                    let named = p.labels.iter().flatten().zip(&p.values);
+                    labels.extend(
+                        named
+                            .filter(|(label, value)| !label.is_empty() && value.is_some())
+                            .map(|(label, _)| label.clone()),
+                    );
                 }
             }
             Series::Text(_) | Series::Annotation(_) => {}
