@@ -20,14 +20,6 @@ from conftest import REPO, png_image
 
 ROW = re.compile(r"^\| `(?P<call>.+?)` \| `(?P<spec>\{.*\})` \| (?P<rev>1|1\.1) \|$")
 ROWS = [m.groupdict() for m in map(ROW.match, (REPO / "python" / "README.md").read_text().splitlines()) if m]
-# Only the renderer's refusal of the new fields may fail these; any other error fails
-# the test. Not strict: they start passing as the renderer implements revision 1.1.
-REVISION_11 = pytest.mark.xfail(
-    strict=False, raises=plotbox.InvalidSpec,
-    reason="spec revision 1.1: the renderer does not draw these fields yet",
-)
-
-
 def run(call):
     fig, ax = plotbox.subplots()
     namespace = {"plotbox": plotbox, "fig": fig, "ax": ax, "np": np, "pd": pd, "date": date}
@@ -65,7 +57,7 @@ def test_builder_makes_the_documented_spec(row):
 
 @pytest.mark.parametrize(
     "row",
-    [pytest.param(r, marks=REVISION_11) if r["rev"] == "1.1" else r for r in ROWS],
+    ROWS,
     ids=[r["call"] for r in ROWS],
 )
 def test_what_the_builder_makes_renders(row):
