@@ -114,20 +114,24 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
-/// numpy's pairwise summation of float64 (`pairwise_sum_DOUBLE`), which `np.mean`
-/// uses: the order of additions decides the last bits of a mean.
-fn pairwise_sum(values: &[f64]) -> f64 {
+/// numpy's pairwise summation (`pairwise_sum_DOUBLE`, `pairwise_sum_FLOAT`), which
+/// `np.mean` and `x.sum()` use: the order of additions decides the last bits of a mean
+/// or of a pie's shares, in float64 and float32 alike.
+pub(crate) fn pairwise_sum<T>(values: &[T]) -> T
+where
+    T: Copy + Default + std::ops::Add<Output = T>,
+{
     const BLOCK: usize = 128;
     let n = values.len();
     if n < 8 {
-        values.iter().fold(0.0, |sum, &v| sum + v)
+        values.iter().fold(T::default(), |sum, &v| sum + v)
     } else if n <= BLOCK {
-        let mut lanes = [0.0; 8];
+        let mut lanes = [T::default(); 8];
         lanes.copy_from_slice(&values[..8]);
         let whole = n - n % 8;
         for chunk in values[8..whole].chunks_exact(8) {
             for (lane, &v) in lanes.iter_mut().zip(chunk) {
-                *lane += v;
+                *lane = *lane + v;
             }
         }
         let head = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))

@@ -172,28 +172,7 @@ fn badness(frame: Rect, data: &[Item]) -> usize {
 
 /// Whether the segment `a`–`b` touches `r` (either end inside, or crossing an edge).
 fn segment_meets_rect(a: Point, b: Point, r: Rect) -> bool {
-    let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    for (p, q) in [
-        (-dx, a.x - r.x),
-        (dx, r.right() - a.x),
-        (-dy, a.y - r.y),
-        (dy, r.bottom() - a.y),
-    ] {
-        if p == 0.0 {
-            if q < 0.0 {
-                return false;
-            }
-        } else {
-            let t = q / p;
-            if p < 0.0 {
-                t0 = t0.max(t);
-            } else {
-                t1 = t1.min(t);
-            }
-        }
-    }
-    t0 <= t1
+    super::series::clip_segment(a, b, r).is_some()
 }
 
 /// The frame of the legend for `entries` at `position` of the axes whose plot area

@@ -24,6 +24,8 @@ pub mod colormap;
 pub mod dates;
 pub mod legend;
 pub mod markers;
+#[cfg(test)]
+mod oracle_fixture;
 pub mod pie;
 pub mod series;
 pub mod theme;

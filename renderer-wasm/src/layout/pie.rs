@@ -58,32 +58,6 @@ struct Wedge {
     center: (f64, f64),
 }
 
-/// numpy's float32 pairwise summation (`pairwise_sum_FLOAT`, reached by `x.sum()`),
-/// whose order of additions decides the last bits of every share.
-fn pairwise_sum_f32(values: &[f32]) -> f32 {
-    const BLOCK: usize = 128;
-    let n = values.len();
-    if n < 8 {
-        values.iter().fold(0.0, |sum, &v| sum + v)
-    } else if n <= BLOCK {
-        let mut lanes = [0.0f32; 8];
-        lanes.copy_from_slice(&values[..8]);
-        let whole = n - n % 8;
-        for chunk in values[8..whole].chunks_exact(8) {
-            for (lane, &v) in lanes.iter_mut().zip(chunk) {
-                *lane += v;
-            }
-        }
-        let head = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
-            + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-        values[whole..].iter().fold(head, |sum, &v| sum + v)
-    } else {
-        let half = n / 2;
-        let half = half - half % 8;
-        pairwise_sum_f32(&values[..half]) + pairwise_sum_f32(&values[half..])
-    }
-}
-
 /// A value as a wedge size: gaps (and anything validation would have refused) are
 /// zero-size wedges.
 fn size(value: Option<f64>) -> f64 {
@@ -98,7 +72,7 @@ fn size(value: Option<f64>) -> f64 {
 fn shares(values: &[Option<f64>]) -> Option<Vec<f32>> {
     // `as` rounds to the nearest float32, as numpy's cast does.
     let narrow: Vec<f32> = values.iter().map(|&v| size(v) as f32).collect();
-    let total = pairwise_sum_f32(&narrow);
+    let total = crate::layout::boxstats::pairwise_sum(&narrow);
     if total.is_finite() && total > 0.0 {
         return Some(narrow.iter().map(|v| v / total).collect());
     }
@@ -911,8 +885,11 @@ mod tests {
         // numpy's eight lanes keep some of them.
         let mut data = vec![16_777_216.0f32];
         data.extend(std::iter::repeat_n(1.0f32, 15));
-        assert_eq!(pairwise_sum_f32(&data), 16_777_216.0 + 8.0 + 6.0);
-        assert_eq!(pairwise_sum_f32(&[1.0, 2.0, 3.0]), 6.0);
+        assert_eq!(
+            crate::layout::boxstats::pairwise_sum(&data),
+            16_777_216.0 + 8.0 + 6.0
+        );
+        assert_eq!(crate::layout::boxstats::pairwise_sum(&[1.0, 2.0, 3.0]), 6.0);
     }
 
     /// Every coordinate in `scene` is a number, whatever the input.

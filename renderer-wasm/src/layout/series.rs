@@ -675,7 +675,7 @@ impl Polylines {
 }
 
 /// Liang–Barsky: the part of segment `a`–`b` inside `r`.
-fn clip_segment(a: Point, b: Point, r: Rect) -> Option<(Point, Point)> {
+pub(crate) fn clip_segment(a: Point, b: Point, r: Rect) -> Option<(Point, Point)> {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let mut t0: f64 = 0.0;
     let mut t1: f64 = 1.0;
