@@ -409,19 +409,12 @@ impl<'a> Panel<'a> {
     /// and, in one band below them, the x label and the x offset text (right-aligned
     /// at the axis end).
     fn make_room_below(&mut self, style: &Style) {
-        let line = axis::label_height(style.font_size);
-        let label = axis_label(&self.axes.x).map_or(0.0, |_| style.label_pad + line);
-        let offset = if self.x_ticks.offset.is_empty() {
-            0.0
-        } else {
-            style.px(OFFSET_TEXT_PAD) + line
-        };
         let ticks = if self.pie {
             0.0
         } else {
             self.x_tick_zone(style)
         };
-        let mut needed = ticks + label.max(offset) + style.layout_pad;
+        let mut needed = ticks + self.x_label_band(style) + style.layout_pad;
         if let (LegendPosition::OutsideBottom, Some(size)) =
             (self.legend, self.outside_legend(style))
         {
@@ -538,12 +531,6 @@ impl<'a> Panel<'a> {
         let right_canvas = self
             .y2_scale(plot.y, plot.bottom())
             .map(|y| Canvas { y, ..canvas });
-        let placed = |ticks: &[Tick], scale: &AxisScale| -> Vec<(f64, Tick)> {
-            ticks
-                .iter()
-                .filter_map(|t| Some((scale.px(t.value)?, t.clone())))
-                .collect()
-        };
         let grid_width = Style::hairline(style.grid_width);
         let grid =
             |axis: &Option<crate::spec::Axis>| axis.as_ref().and_then(|a| a.grid).unwrap_or(true);
@@ -651,6 +638,12 @@ impl<'a> Panel<'a> {
         if self.pie {
             return 0.0;
         }
+        self.x_tick_zone(style) + self.x_label_band(style)
+    }
+
+    /// The band below the x tick labels: the x label, and beside it at the axis end
+    /// the x offset text.
+    fn x_label_band(&self, style: &Style) -> f64 {
         let line = axis::label_height(style.font_size);
         let label = axis_label(&self.axes.x).map_or(0.0, |_| style.label_pad + line);
         let offset = if self.x_ticks.offset.is_empty() {
@@ -658,7 +651,7 @@ impl<'a> Panel<'a> {
         } else {
             style.px(OFFSET_TEXT_PAD) + line
         };
-        self.x_tick_zone(style) + label.max(offset)
+        label.max(offset)
     }
 
     /// Spines, ticks, tick labels, offset texts and axis labels.
@@ -672,12 +665,6 @@ impl<'a> Panel<'a> {
     ) {
         let plot = self.plot;
         let fg = palette.foreground;
-        let placed = |ticks: &[Tick], scale: &AxisScale| -> Vec<(f64, Tick)> {
-            ticks
-                .iter()
-                .filter_map(|t| Some((scale.px(t.value)?, t.clone())))
-                .collect()
-        };
         let hairline = Style::hairline(style.tick_width);
         let minor_hairline = Style::hairline(style.minor_tick_width);
         let tick_length = style.tick_length.round();
@@ -885,6 +872,14 @@ fn legend_labels(axes: &Axes) -> Vec<String> {
         }
     }
     labels
+}
+
+/// The ticks of `ticks` that `scale` can place, with their pixel positions.
+fn placed(ticks: &[Tick], scale: &AxisScale) -> Vec<(f64, Tick)> {
+    ticks
+        .iter()
+        .filter_map(|t| Some((scale.px(t.value)?, t.clone())))
+        .collect()
 }
 
 /// A pie's axes box: matplotlib's equal aspect shrinks the box to a square, centred,
