@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what a fresh machine lacks (the
-# wasm32 target, wasm-bindgen-cli at the Cargo.lock version, chromium, npm packages),
-# builds the module and the binary, then runs every check and test.
+# wasm32 target, wasm-bindgen-cli at the Cargo.lock version, poppler-utils, chromium,
+# npm packages), builds the module and the binary, then runs every check and test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +19,18 @@ cargo build --release --workspace --all-targets
 step "clippy"
 cargo clippy --release --workspace --all-targets -- -D warnings
 
-step "tests (unit, golden, sandbox, CLI and HTTP end to end)"
+# The PDF tests read the PDFs with poppler: pdftotext, pdffonts, pdftoppm.
+if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null \
+    || ! command -v pdftoppm >/dev/null; then
+    step "installing poppler-utils"
+    sudo_if_needed=""
+    [ "$(id -u)" -ne 0 ] && sudo_if_needed="sudo"
+    $sudo_if_needed apt-get install -y poppler-utils || {
+        $sudo_if_needed apt-get update && $sudo_if_needed apt-get install -y poppler-utils
+    }
+fi
+
+step "tests (unit, golden, sandbox, CLI, HTTP and PDF end to end)"
 cargo test --release --workspace
 
 step "python package (wheel, pytest against it in target/python-test-venv, fresh-venv installs)"

@@ -44,6 +44,7 @@ const ui = {
   serverStatus: $("server-status"),
   downloadSvg: $("download-svg"),
   downloadPng: $("download-png"),
+  downloadPdf: $("download-pdf"),
   pngScale: $("png-scale"),
   moduleHash: $("module-hash"),
   moduleVersion: $("module-version"),
@@ -356,6 +357,16 @@ ui.downloadPng.addEventListener("click", async () => {
   try {
     const { png } = await client.render(text, { format: "png", scale: Number(ui.pngScale.value) });
     download(new Blob([png], { type: "image/png" }), "plot.png");
+  } catch (failure) {
+    showError(failure, text);
+  }
+});
+
+ui.downloadPdf.addEventListener("click", async () => {
+  const text = ui.editor.value;
+  try {
+    const { pdf } = await client.render(text, { format: "pdf" });
+    download(new Blob([pdf], { type: "application/pdf" }), "plot.pdf");
   } catch (failure) {
     showError(failure, text);
   }

@@ -91,9 +91,10 @@ export class RenderClient {
   }
 
   /**
-   * Renders `spec` (JSON text) as {svg} or {png}. `lane` names a stream of requests
-   * where only the newest matters (the live preview): a queued request of the same
-   * lane resolves to SUPERSEDED when a newer one arrives. Rejects with RenderFailure.
+   * Renders `spec` (JSON text) as {svg}, {png} or {pdf} (`format` "svg", "png" or
+   * "pdf"). `lane` names a stream of requests where only the newest matters (the live
+   * preview): a queued request of the same lane resolves to SUPERSEDED when a newer one
+   * arrives. Rejects with RenderFailure.
    */
   render(spec, { format = "svg", scale = 1, lane = null } = {}) {
     return new Promise((resolve, reject) => {
@@ -167,7 +168,9 @@ export class RenderClient {
       return;
     }
     if (msg.type === "done") {
-      waiter.resolve(msg.png !== undefined ? { png: msg.png } : { svg: msg.svg });
+      if (msg.png !== undefined) waiter.resolve({ png: msg.png });
+      else if (msg.pdf !== undefined) waiter.resolve({ pdf: msg.pdf });
+      else waiter.resolve({ svg: msg.svg });
     } else {
       if (msg.fatal) this.restart();
       waiter.reject(RenderFailure.fromJson(msg.error));

@@ -7,12 +7,13 @@
 //                                                 | {type: "init-failed", message}
 //   {type: "render", id, format: "svg"}          -> {type: "done", id, svg}
 //   {type: "render", id, format: "png", scale}   -> {type: "done", id, png} (transferred)
+//   {type: "render", id, format: "pdf"}          -> {type: "done", id, pdf} (transferred)
 //   any render failure                           -> {type: "failed", id, error, fatal}
 // Answers carry `ms`, the render's own duration measured here.
 // `error` is SPEC.md's error JSON text; `fatal` means the module trapped and this
 // instance must not be trusted again.
 
-import init, { renderSvg, renderPng, version } from "/pkg/renderer_wasm.js";
+import init, { renderSvg, renderPng, renderPdf, version } from "/pkg/renderer_wasm.js";
 
 let ready = false;
 
@@ -49,6 +50,9 @@ function render(msg) {
     if (msg.format === "png") {
       const png = renderPng(msg.spec, msg.scale);
       self.postMessage({ type: "done", id: msg.id, png, ms: elapsed() }, [png.buffer]);
+    } else if (msg.format === "pdf") {
+      const pdf = renderPdf(msg.spec);
+      self.postMessage({ type: "done", id: msg.id, pdf, ms: elapsed() }, [pdf.buffer]);
     } else {
       const svg = renderSvg(msg.spec);
       self.postMessage({ type: "done", id: msg.id, svg, ms: elapsed() });

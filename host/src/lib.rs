@@ -30,7 +30,7 @@ pub mod server;
 pub use cache::{CacheLocation, ModuleOrigin};
 pub use error::{HostError, RenderFailure};
 pub use renderer_wasm::ErrorKind;
-/// The output format of a render: `Svg`, or `Png { scale }`.
+/// The output format of a render: `Svg`, `Png { scale }` or `Pdf`.
 pub use renderer_wasm::Format as OutputFormat;
 pub use runtime::{ModuleSource, RenderLimits, Runtime, RuntimeConfig};
 pub use sandbox::RenderStats;

@@ -25,7 +25,7 @@ const VERSION: &str = concat!(
 const EXIT_OTHER_FAILURE: u8 = 1;
 
 #[derive(Parser)]
-#[command(name = "plotbox", version = VERSION, about = "Renders plot specs (JSON) to SVG or PNG in a WebAssembly sandbox")]
+#[command(name = "plotbox", version = VERSION, about = "Renders plot specs (JSON) to SVG, PNG or PDF in a WebAssembly sandbox")]
 struct Cli {
     /// Log filter for messages on stderr (e.g. `info`, `plotbox_host=debug`).
     #[arg(long, global = true, env = "PLOTBOX_LOG", default_value = "warn")]
@@ -36,7 +36,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Render a spec to an SVG or PNG file.
+    /// Render a spec to an SVG, PNG or PDF file.
     #[command(after_help = exit_code_help())]
     Render(RenderArgs),
     /// Print the JSON Schema of the spec.
@@ -53,10 +53,11 @@ struct RenderArgs {
     /// the render fails.
     #[arg(short, long)]
     output: PathBuf,
-    /// Output format; by default from OUTPUT's extension (`.svg`, `.png`), else SVG.
+    /// Output format; by default from OUTPUT's extension (`.svg`, `.png`, `.pdf`), else
+    /// SVG.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
-    /// PNG device pixel ratio (1 to 4).
+    /// PNG device pixel ratio (1 to 4); SVG and PDF are vector and ignore it.
     #[arg(long, env = "PLOTBOX_SCALE", default_value_t = 1.0)]
     scale: f64,
     /// Wall-clock limit of the render, in milliseconds.
@@ -87,6 +88,7 @@ struct RenderArgs {
 enum FormatArg {
     Svg,
     Png,
+    Pdf,
 }
 
 fn exit_code_help() -> String {
@@ -186,9 +188,10 @@ fn output_format(args: &RenderArgs) -> anyhow::Result<OutputFormat> {
     let from_extension = || match args.output.extension().and_then(|e| e.to_str()) {
         Some(ext) if ext.eq_ignore_ascii_case("png") => Ok(FormatArg::Png),
         Some(ext) if ext.eq_ignore_ascii_case("svg") => Ok(FormatArg::Svg),
+        Some(ext) if ext.eq_ignore_ascii_case("pdf") => Ok(FormatArg::Pdf),
         _ if is_stdio(&args.output) => Ok(FormatArg::Svg),
         _ => bail!(
-            "cannot tell the format from {}: name it .svg or .png, or pass --format",
+            "cannot tell the format from {}: name it .svg, .png or .pdf, or pass --format",
             args.output.display()
         ),
     };
@@ -199,6 +202,7 @@ fn output_format(args: &RenderArgs) -> anyhow::Result<OutputFormat> {
     Ok(match format {
         FormatArg::Svg => OutputFormat::Svg,
         FormatArg::Png => OutputFormat::Png { scale: args.scale },
+        FormatArg::Pdf => OutputFormat::Pdf,
     })
 }
 

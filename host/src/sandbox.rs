@@ -200,6 +200,7 @@ impl Sandbox<'_> {
         let (format_code, scale) = match format {
             Format::Svg => (renderer_wasm::abi::FORMAT_SVG, 1.0),
             Format::Png { scale } => (renderer_wasm::abi::FORMAT_PNG, scale),
+            Format::Pdf => (renderer_wasm::abi::FORMAT_PDF, 1.0),
         };
         let header_ptr = render
             .call(&mut *store, (spec_ptr, spec_len, format_code, scale))

@@ -1,17 +1,29 @@
-//! The sandboxed module and the natively compiled renderer give the same SVG, byte for
-//! byte, for every golden spec of the renderer and every fixture spec.
+//! The sandboxed module and the natively compiled renderer give the same SVG and the
+//! same PDF, byte for byte, for every golden spec of the renderer and every fixture
+//! spec.
 
 use crate::util::{fixture_specs, golden_specs, real_runtime};
 use plotbox_host::{OutputFormat, RenderLimits};
 
 #[test]
 fn sandboxed_svg_equals_native_svg() {
+    assert_sandboxed_equals_native(OutputFormat::Svg);
+}
+
+/// PDF numbers, glyph ids, the subset font and its tag must not depend on the target
+/// either.
+#[test]
+fn sandboxed_pdf_equals_native_pdf() {
+    assert_sandboxed_equals_native(OutputFormat::Pdf);
+}
+
+fn assert_sandboxed_equals_native(format: OutputFormat) {
     let specs: Vec<_> = golden_specs().into_iter().chain(fixture_specs()).collect();
     assert!(specs.len() >= 10, "too few specs found");
     let mut differing = Vec::new();
     for (name, spec) in &specs {
-        let native = renderer_wasm::render(spec, renderer_wasm::Format::Svg);
-        let sandboxed = real_runtime().render(spec, OutputFormat::Svg, &RenderLimits::default());
+        let native = renderer_wasm::render(spec, format);
+        let sandboxed = real_runtime().render(spec, format, &RenderLimits::default());
         match (native, sandboxed) {
             (Ok(native), Ok(sandboxed)) if native == sandboxed => {}
             (Ok(native), Ok(sandboxed)) => differing.push(format!(
@@ -33,7 +45,7 @@ fn sandboxed_svg_equals_native_svg() {
     }
     assert!(
         differing.is_empty(),
-        "{}\n(the embedded module is www/pkg as of the last scripts/build-module.sh: \
+        "{format:?}: {}\n(the embedded module is www/pkg as of the last scripts/build-module.sh: \
          after renderer changes, rebuild it)",
         differing.join("\n")
     );

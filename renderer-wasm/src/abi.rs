@@ -9,8 +9,8 @@
 //! 1. `alloc(len) -> ptr` reserves `len` bytes for the spec; the host writes the spec
 //!    there.
 //! 2. `render(ptr, len, format, scale) -> header` renders it. `format` is
-//!    [`FORMAT_SVG`] or [`FORMAT_PNG`]; `scale` (an `f64`) is the PNG device pixel
-//!    ratio and is ignored for SVG.
+//!    [`FORMAT_SVG`], [`FORMAT_PNG`] or [`FORMAT_PDF`]; `scale` (an `f64`) is the PNG
+//!    device pixel ratio and is ignored for SVG and PDF.
 //! 3. `header` points at three `u32`s: `status` ([`STATUS_OK`] or [`STATUS_ERROR`]),
 //!    `data_ptr`, `data_len`. On success the data is the picture; on error it is the
 //!    UTF-8 error JSON of SPEC.md (`RenderError::to_json`).
@@ -30,6 +30,8 @@ use crate::{ErrorKind, Format, RenderError};
 pub const FORMAT_SVG: u32 = 0;
 /// `format` argument of the raw `render` export: PNG at `scale`.
 pub const FORMAT_PNG: u32 = 1;
+/// `format` argument of the raw `render` export: PDF (`scale` is ignored).
+pub const FORMAT_PDF: u32 = 2;
 /// `status` of a result header whose data is the picture.
 pub const STATUS_OK: u32 = 0;
 /// `status` of a result header whose data is the error JSON.
@@ -42,8 +44,9 @@ pub fn format_from_raw(format: u32, scale: f64) -> Result<Format, RenderError> {
     match format {
         FORMAT_SVG => Ok(Format::Svg),
         FORMAT_PNG => Ok(Format::Png { scale }),
+        FORMAT_PDF => Ok(Format::Pdf),
         other => Err(RenderError::internal(format!(
-            "unknown format code {other} (expected {FORMAT_SVG} for SVG or {FORMAT_PNG} for PNG)"
+            "unknown format code {other} (expected {FORMAT_SVG} for SVG, {FORMAT_PNG} for PNG or {FORMAT_PDF} for PDF)"
         ))),
     }
 }
@@ -69,6 +72,11 @@ pub fn render_svg_text(spec: &str) -> Result<String, String> {
 /// The browser's PNG render: the error is the SPEC.md error JSON.
 pub fn render_png_bytes(spec: &str, scale: f64) -> Result<Vec<u8>, String> {
     crate::render(spec.as_bytes(), Format::Png { scale }).map_err(|e| e.to_json())
+}
+
+/// The browser's PDF render: the error is the SPEC.md error JSON.
+pub fn render_pdf_bytes(spec: &str) -> Result<Vec<u8>, String> {
+    crate::render(spec.as_bytes(), Format::Pdf).map_err(|e| e.to_json())
 }
 
 /// The crate version, as the browser's `version()` reports it.
@@ -138,6 +146,12 @@ mod browser {
         super::render_png_bytes(spec, scale).map_err(|json| JsValue::from_str(&json))
     }
 
+    /// The PDF bytes (a `Uint8Array` in JavaScript).
+    #[wasm_bindgen(js_name = renderPdf)]
+    pub fn render_pdf(spec: &str) -> Result<Vec<u8>, JsValue> {
+        super::render_pdf_bytes(spec).map_err(|json| JsValue::from_str(&json))
+    }
+
     #[wasm_bindgen(js_name = schema)]
     pub fn schema() -> String {
         crate::schema_json()
@@ -179,6 +193,17 @@ mod tests {
         let (status, data) = render_raw(spec, FORMAT_SVG, 1.0);
         assert_eq!(status, STATUS_OK);
         assert_eq!(data, crate::render(spec, Format::Svg).unwrap());
+    }
+
+    #[test]
+    fn pdf_comes_back_as_picture_and_the_browser_gets_the_same_bytes() {
+        let spec = r#"{"series": [{"type": "line", "y": [1, 3, 2]}]}"#;
+        let (status, data) = render_raw(spec.as_bytes(), FORMAT_PDF, 3.0);
+        assert_eq!(status, STATUS_OK);
+        assert!(data.starts_with(b"%PDF-1.7"));
+        assert_eq!(data, render_pdf_bytes(spec).unwrap());
+        let error = render_pdf_bytes("[]").unwrap_err();
+        assert_eq!(error.into_bytes(), render_raw(b"[]", FORMAT_PDF, 1.0).1);
     }
 
     #[test]

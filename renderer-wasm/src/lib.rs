@@ -1,11 +1,12 @@
-//! plotbox's renderer: one plot spec (JSON, see `SPEC.md`) in, one picture (SVG or
-//! PNG) out, with no I/O of any kind.
+//! plotbox's renderer: one plot spec (JSON, see `SPEC.md`) in, one picture (SVG, PNG
+//! or PDF) out, with no I/O of any kind.
 //!
 //! Data flows one way:
 //!
 //! ```text
 //! JSON bytes ─parse─▶ spec::Figure ─validate─▶ ValidFigure ─layout─▶ scene::Scene ─┬─svg─▶ SVG bytes
-//!                                                                                  └─png─▶ PNG bytes
+//!                                                                                  ├─png─▶ PNG bytes
+//!                                                                                  └─pdf─▶ PDF bytes
 //! ```
 //!
 //! `validate` also resolves: the `ValidFigure` carries every default (matplotlib's
@@ -29,6 +30,7 @@ pub mod color;
 pub mod error;
 pub mod layout;
 mod parse;
+pub mod pdf;
 pub mod png;
 pub mod pyformat;
 pub mod resolve;
@@ -50,6 +52,9 @@ pub enum Format {
     Png {
         scale: f64,
     },
+    /// A one-page vector PDF of the figure's size at 72 points per inch, with text
+    /// as text (see [`pdf`]).
+    Pdf,
 }
 
 /// Renders a spec document to the picture bytes, with the default [`Limits`].
@@ -63,9 +68,11 @@ pub fn render_with_limits(
     format: Format,
     limits: &Limits,
 ) -> Result<Vec<u8>, RenderError> {
+    // Shaped strings are cached for one render only: the next spec has other strings.
+    text::clear_cache();
     let figure = parse_figure(spec)?;
     let scale = match format {
-        Format::Svg => 1.0,
+        Format::Svg | Format::Pdf => 1.0,
         Format::Png { scale } => scale,
     };
     let valid = validate::validate(figure, scale, limits)?;
@@ -73,6 +80,7 @@ pub fn render_with_limits(
     match format {
         Format::Svg => Ok(svg::encode(&scene).into_bytes()),
         Format::Png { scale } => png::encode(&scene, scale),
+        Format::Pdf => pdf::encode(&scene, valid.dpi),
     }
 }
 

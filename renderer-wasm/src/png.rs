@@ -312,7 +312,7 @@ impl Raster {
                     .or_insert_with(|| glyph_path(glyph.id));
                 if let Some(path) = path {
                     let transform = origin
-                        .pre_translate(glyph.x as f32, 0.0)
+                        .pre_translate(glyph.x as f32, glyph.y as f32)
                         .pre_scale(font_scale, -font_scale);
                     self.pixmap
                         .fill_path(path, &paint, FillRule::Winding, transform, mask);

@@ -290,6 +290,17 @@ impl Body {
                 push_num(out, x_units, FONT_UNIT_DECIMALS);
                 out.push('"');
             }
+            // Font units are y up inside the run's group; the scene's y is down.
+            let y_units = if shaped.scale > 0.0 {
+                -glyph.y / shaped.scale
+            } else {
+                0.0
+            };
+            if y_units != 0.0 {
+                out.push_str(" y=\"");
+                push_num(out, y_units, FONT_UNIT_DECIMALS);
+                out.push('"');
+            }
             out.push_str("/>\n");
         }
     }

@@ -3,23 +3,136 @@
 //!
 //! The renderer owns text instead of leaving it to a viewer or a system font: layout
 //! measures strings here, and both encoders draw the same glyph outlines from here, so
-//! a picture is identical in every viewer and on every machine. Shaping is simple:
-//! one glyph per character through the `cmap`, horizontal advances, and pair kerning
-//! from the `kern` table (as matplotlib's Agg text does).
+//! a picture is identical in every viewer and on every machine.
+//!
+//! Shaping is HarfBuzz's algorithm (the `rustybuzz` port) over the font's GSUB and
+//! GPOS tables: kerning, ligatures, Arabic joining and mark positioning come from the
+//! font as a browser would apply them. A line is first split into directional runs by
+//! the Unicode bidirectional algorithm (`unicode-bidi`; the paragraph direction comes
+//! from its first strong character, as HTML's `dir="auto"`), then into runs of one
+//! script, because HarfBuzz shapes one direction and one script at a time and picks
+//! the script's shaper (Arabic joining, Hebrew marks) from it.
+//!
+//! Most chart text (tick labels, Latin titles) is Latin-1 without ligatures, where
+//! all of that comes down to one glyph per character and pair kerning: such text
+//! takes a shortcut with the same result (see `simple_line`), so that a chart of
+//! numbers does not pay for HarfBuzz's setup in every sandboxed render. Each string
+//! is shaped once per render and font (see [`clear_cache`]).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
+use rustybuzz::{Direction, Script, ShapePlan, UnicodeBuffer};
 use ttf_parser::{Face, GlyphId};
+use unicode_bidi::BidiInfo;
+use unicode_script::UnicodeScript;
 
-/// The parsed embedded font. Parsing is lazy and cheap; it happens once per process
-/// (per module instance, in the sandbox).
-pub fn face() -> &'static Face<'static> {
-    static FACE: OnceLock<Face<'static>> = OnceLock::new();
-    FACE.get_or_init(|| {
+/// Names a font for the shaping caches. A key must name the same font data for the
+/// life of the module instance: shaped strings are kept for one render, but shape
+/// plans for good (see [`clear_cache`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FontKey(pub u32);
+
+/// A font the shaper can use: the embedded DejaVu Sans today, operator fonts later.
+pub struct Font<'a> {
+    key: FontKey,
+    data: &'a [u8],
+    index: u32,
+    face: Face<'a>,
+    /// HarfBuzz's view of the font, made on the first string that needs it: making it
+    /// parses every GSUB and GPOS lookup, which the sandbox would otherwise pay on
+    /// every render (each render is a fresh instance) even for a chart of digits.
+    shaper: OnceLock<rustybuzz::Face<'a>>,
+    /// Whether [`simple_line`] gives exactly what the full shaper gives for this font.
+    /// The tests prove it for DejaVu Sans; it is false for any other font.
+    simple_text_is_exact: bool,
+}
+
+impl<'a> Font<'a> {
+    /// Parses face `index` of a font file (0 unless it is a collection).
+    pub fn parse(key: FontKey, data: &'a [u8], index: u32) -> Option<Self> {
+        let face = Face::parse(data, index).ok()?;
+        Some(Font {
+            key,
+            data,
+            index,
+            face,
+            shaper: OnceLock::new(),
+            simple_text_is_exact: false,
+        })
+    }
+
+    pub fn key(&self) -> FontKey {
+        self.key
+    }
+
+    /// The font file and the face's index in it, for encoders that embed the font.
+    pub fn data(&self) -> (&'a [u8], u32) {
+        (self.data, self.index)
+    }
+
+    /// The parsed font, for metrics and outlines.
+    pub fn face(&self) -> &Face<'a> {
+        &self.face
+    }
+
+    fn shaper(&self) -> &rustybuzz::Face<'a> {
+        self.shaper
+            .get_or_init(|| rustybuzz::Face::from_face(self.face.clone()))
+    }
+}
+
+/// The key of the embedded DejaVu Sans.
+pub const EMBEDDED: FontKey = FontKey(0);
+
+/// The embedded font. Parsing is lazy and cheap; it happens once per process (per
+/// module instance, in the sandbox).
+pub fn embedded() -> &'static Font<'static> {
+    static FONT: OnceLock<Font<'static>> = OnceLock::new();
+    FONT.get_or_init(|| {
         // The font is a constant of this crate, not input: failing here is a build bug.
         #[allow(clippy::expect_used)]
-        Face::parse(dejavu::sans::regular(), 0).expect("the embedded DejaVu Sans parses")
+        let font = Font::parse(EMBEDDED, dejavu::sans::regular(), 0)
+            .expect("the embedded DejaVu Sans parses");
+        Font {
+            simple_text_is_exact: true,
+            ..font
+        }
     })
+}
+
+/// The parsed embedded font.
+pub fn face() -> &'static Face<'static> {
+    embedded().face()
+}
+
+/// The embedded font's file and face index (what the PDF encoder subsets and embeds).
+pub fn font_data() -> (&'static [u8], u32) {
+    embedded().data()
+}
+
+/// The characters a glyph stands for: a byte range of the shaped string (the glyph's
+/// HarfBuzz cluster). Glyphs of one cluster (a base and its marks) share the range; a
+/// ligature's range covers all its characters. For a PDF's ToUnicode map or
+/// ActualText.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl TextRange {
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The characters in `text`, the string that was shaped ("" for a wrong string).
+    pub fn of(self, text: &str) -> &str {
+        text.get(self.range()).unwrap_or("")
+    }
 }
 
 /// One placed glyph of a shaped string.
@@ -28,9 +141,15 @@ pub struct PlacedGlyph {
     pub id: GlyphId,
     /// Offset of the glyph origin from the start of the string, in px.
     pub x: f64,
+    /// Offset of the glyph origin below the baseline, in px (y down, as in the scene):
+    /// negative for a mark raised above its base, 0 for nearly every glyph.
+    pub y: f64,
+    /// The characters this glyph draws.
+    pub text: TextRange,
 }
 
-/// A shaped single line of text.
+/// A shaped single line of text, glyphs in visual order (left to right, also in
+/// right-to-left scripts).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shaped {
     pub glyphs: Vec<PlacedGlyph>,
@@ -40,28 +159,291 @@ pub struct Shaped {
     pub scale: f64,
 }
 
-/// Shapes `text` at `size` px. Characters the font lacks become its `.notdef` box.
+/// Shapes `text` at `size` px in the embedded font. Characters the font lacks become
+/// its `.notdef` box; control characters are shaped as spaces.
 pub fn shape(text: &str, size: f64) -> Shaped {
-    let face = face();
-    let scale = size / f64::from(face.units_per_em());
-    let mut glyphs = Vec::with_capacity(text.len());
-    let mut pen = 0.0;
-    let mut previous: Option<GlyphId> = None;
-    for ch in text.chars() {
-        let ch = if ch.is_control() { ' ' } else { ch };
-        let id = face.glyph_index(ch).unwrap_or(GlyphId(0));
-        if let Some(left) = previous {
-            pen += f64::from(kerning(face, left, id)) * scale;
-        }
-        glyphs.push(PlacedGlyph { id, x: pen });
-        pen += f64::from(face.glyph_hor_advance(id).unwrap_or(0)) * scale;
-        previous = Some(id);
-    }
+    shape_in(embedded(), text, size)
+}
+
+/// Shapes `text` at `size` px in `font`.
+pub fn shape_in(font: &Font<'_>, text: &str, size: f64) -> Shaped {
+    let scale = size / f64::from(font.face().units_per_em());
+    let line = cached_line(font, text);
+    // Positions stay in whole font units until here, so that a string measures the
+    // same at every size and whichever way it was shaped.
+    let glyphs = line
+        .glyphs
+        .iter()
+        .map(|glyph| PlacedGlyph {
+            id: glyph.id,
+            x: glyph.x as f64 * scale,
+            y: f64::from(glyph.y_up.saturating_neg()) * scale,
+            text: glyph.text,
+        })
+        .collect();
     Shaped {
         glyphs,
-        width: pen,
+        width: line.advance as f64 * scale,
         scale,
     }
+}
+
+/// Forgets the shaped strings. Called at the start of each render, so that the cache
+/// holds only the strings of one spec (and what one spec can hold is bounded by its
+/// size). Shape plans are kept: they depend only on the font, a few per script.
+pub fn clear_cache() {
+    CACHE.with(|cache| cache.borrow_mut().lines.clear());
+}
+
+thread_local! {
+    // The module is single-threaded; natively each test thread gets its own cache.
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+#[derive(Default)]
+struct Cache {
+    lines: HashMap<FontKey, HashMap<Box<str>, Rc<Line>>>,
+    plans: HashMap<(FontKey, Direction, Option<Script>), Rc<ShapePlan>>,
+}
+
+/// A shaped line in font units, independent of size.
+#[derive(Debug, Default)]
+struct Line {
+    glyphs: Vec<UnitGlyph>,
+    advance: i64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct UnitGlyph {
+    id: GlyphId,
+    x: i64,
+    /// Font units, y up (HarfBuzz's y offset).
+    y_up: i32,
+    text: TextRange,
+}
+
+fn cached_line(font: &Font<'_>, text: &str) -> Rc<Line> {
+    let hit = CACHE.with(|cache| {
+        cache
+            .borrow()
+            .lines
+            .get(&font.key)
+            .and_then(|lines| lines.get(text))
+            .cloned()
+    });
+    if let Some(line) = hit {
+        return line;
+    }
+    if text.len() > u32::MAX as usize {
+        return Rc::new(Line::default());
+    }
+    let line = Rc::new(simple_line(font, text).unwrap_or_else(|| shape_line(font, text)));
+    CACHE.with(|cache| {
+        cache
+            .borrow_mut()
+            .lines
+            .entry(font.key)
+            .or_default()
+            .insert(text.into(), Rc::clone(&line));
+    });
+    line
+}
+
+/// Characters that [`simple_line`] shapes: printable ASCII and Latin-1 (less the
+/// soft hyphen, which HarfBuzz hides), and the thin space, minus sign and dashes of
+/// tick labels. None of them is right-to-left, a mark or a default-ignorable.
+fn is_simple(ch: char) -> bool {
+    matches!(ch, ' '..='~' | '\u{A0}'..='\u{AC}' | '\u{AE}'..='\u{FF}')
+        || matches!(ch, '\u{2009}' | '\u{2013}' | '\u{2014}' | '\u{2212}')
+}
+
+/// Shapes text of only [`is_simple`] characters, outside DejaVu Sans's one ligature
+/// family (ff, fi, fl, ffi, ffl), as one glyph per character with the `kern` table's
+/// pair kerning: what the full shaper gives for it (the tests compare the two over
+/// every pair of these characters and many strings), without building HarfBuzz's
+/// face and shape plans. Nearly every tick label and most titles take this path.
+fn simple_line(font: &Font<'_>, text: &str) -> Option<Line> {
+    if !font.simple_text_is_exact || !text.chars().all(is_simple) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    if bytes
+        .windows(2)
+        .any(|pair| pair[0] == b'f' && matches!(pair[1], b'f' | b'i' | b'l'))
+    {
+        return None;
+    }
+    let face = &font.face;
+    let mut line = Line {
+        glyphs: Vec::with_capacity(text.len()),
+        advance: 0,
+    };
+    let mut previous = None;
+    for (offset, ch) in text.char_indices() {
+        let id = face.glyph_index(ch).unwrap_or(GlyphId(0));
+        if let Some(left) = previous {
+            line.advance += i64::from(kerning(face, left, id));
+        }
+        // `cached_line` refuses texts longer than u32::MAX bytes.
+        let start = offset as u32;
+        line.glyphs.push(UnitGlyph {
+            id,
+            x: line.advance,
+            y_up: 0,
+            text: TextRange {
+                start,
+                end: start + ch.len_utf8() as u32,
+            },
+        });
+        line.advance += i64::from(face.glyph_hor_advance(id).unwrap_or(0));
+        previous = Some(id);
+    }
+    Some(line)
+}
+
+fn kerning(face: &Face<'_>, left: GlyphId, right: GlyphId) -> i16 {
+    let Some(kern) = face.tables().kern else {
+        return 0;
+    };
+    kern.subtables
+        .into_iter()
+        .filter(|t| t.horizontal && !t.variable)
+        .find_map(|t| t.glyphs_kerning(left, right))
+        .unwrap_or(0)
+}
+
+/// Shapes one line: bidi runs in visual order, each split into script runs.
+fn shape_line(font: &Font<'_>, text: &str) -> Line {
+    let mut line = Line::default();
+    if text.is_empty() {
+        return line;
+    }
+    let bidi = BidiInfo::new(text, None);
+    let mut buffer = UnicodeBuffer::new();
+    // A line break inside a label starts a new bidi paragraph; the paragraphs stay on
+    // the one line, in logical order.
+    for paragraph in &bidi.paragraphs {
+        let (levels, runs) = bidi.visual_runs(paragraph, paragraph.range.clone());
+        for run in runs {
+            let rtl = levels.get(run.start).is_some_and(|level| level.is_rtl());
+            let mut pieces = script_runs(text, run);
+            // Within a right-to-left run the logically later script run is further left.
+            if rtl {
+                pieces.reverse();
+            }
+            for piece in pieces {
+                buffer = shape_run(font, text, piece, rtl, buffer, &mut line);
+            }
+        }
+    }
+    line
+}
+
+/// Splits a run (byte range of `text`) where the script changes. Common characters
+/// (spaces, digits, punctuation) and combining marks stay with the script before
+/// them, or the first one after them at the start of the run.
+fn script_runs(text: &str, run: Range<usize>) -> Vec<Range<usize>> {
+    use unicode_script::Script as S;
+    let mut pieces = Vec::new();
+    let mut start = run.start;
+    let mut current = None;
+    for (offset, ch) in text.get(run.clone()).unwrap_or("").char_indices() {
+        let script = ch.script();
+        if matches!(script, S::Common | S::Inherited | S::Unknown) {
+            continue;
+        }
+        match current {
+            Some(previous) if previous != script => {
+                let at = run.start + offset;
+                pieces.push(start..at);
+                start = at;
+                current = Some(script);
+            }
+            Some(_) => {}
+            None => current = Some(script),
+        }
+    }
+    pieces.push(start..run.end);
+    pieces
+}
+
+/// Shapes `range` of `text` in one direction and script and appends its glyphs to
+/// `line`. Takes and gives back the buffer, so that its allocation is reused.
+fn shape_run(
+    font: &Font<'_>,
+    text: &str,
+    range: Range<usize>,
+    rtl: bool,
+    mut buffer: UnicodeBuffer,
+    line: &mut Line,
+) -> UnicodeBuffer {
+    let Some(run_text) = text.get(range.clone()) else {
+        return buffer;
+    };
+    // Neighbouring text decides joining at the run's edges (an Arabic letter before a
+    // digit or a Latin word stays unjoined on that side either way, but a tatweel or
+    // a zero-width joiner in the next run must count).
+    buffer.set_pre_context(text.get(..range.start).unwrap_or(""));
+    for (offset, ch) in run_text.char_indices() {
+        let ch = if ch.is_control() { ' ' } else { ch };
+        // `cached_line` refuses texts longer than u32::MAX bytes.
+        buffer.add(ch, (range.start + offset) as u32);
+    }
+    buffer.set_post_context(text.get(range.end..).unwrap_or(""));
+    let direction = if rtl {
+        Direction::RightToLeft
+    } else {
+        Direction::LeftToRight
+    };
+    buffer.set_direction(direction);
+    buffer.guess_segment_properties();
+    // `guess_segment_properties` leaves the script unset for a run of only common
+    // characters, and `script()` reports that as UNKNOWN; HarfBuzz plans that case
+    // with no script, so must we.
+    let script = Some(buffer.script()).filter(|script| *script != rustybuzz::script::UNKNOWN);
+    let plan = plan(font, direction, script);
+    let shaped = rustybuzz::shape_with_plan(font.shaper(), &plan, buffer);
+
+    // Cluster starts in logical order: a glyph's characters run from its cluster's
+    // start to the next cluster's start.
+    let mut starts: Vec<u32> = shaped
+        .glyph_infos()
+        .iter()
+        .map(|info| info.cluster)
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let end_of = |start: u32| match starts.binary_search(&start) {
+        Ok(index) => starts.get(index + 1).copied().unwrap_or(range.end as u32),
+        Err(_) => start,
+    };
+    for (info, position) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
+        line.glyphs.push(UnitGlyph {
+            id: GlyphId(u16::try_from(info.glyph_id).unwrap_or(0)),
+            x: line.advance + i64::from(position.x_offset),
+            y_up: position.y_offset,
+            text: TextRange {
+                start: info.cluster,
+                end: end_of(info.cluster),
+            },
+        });
+        line.advance += i64::from(position.x_advance);
+    }
+    shaped.clear()
+}
+
+/// The shape plan for a font, direction and script: compiling one walks the font's
+/// feature lists, far dearer than shaping a short label, so it is done once.
+fn plan(font: &Font<'_>, direction: Direction, script: Option<Script>) -> Rc<ShapePlan> {
+    let key = (font.key, direction, script);
+    if let Some(plan) = CACHE.with(|cache| cache.borrow().plans.get(&key).cloned()) {
+        return plan;
+    }
+    let plan = Rc::new(ShapePlan::new(font.shaper(), direction, script, None, &[]));
+    CACHE.with(|cache| {
+        cache.borrow_mut().plans.insert(key, Rc::clone(&plan));
+    });
+    plan
 }
 
 /// Advance width of `text` at `size` px.
@@ -254,20 +636,37 @@ pub fn run_origin(
     (dx, dy)
 }
 
-fn kerning(face: &Face<'_>, left: GlyphId, right: GlyphId) -> i16 {
-    let Some(kern) = face.tables().kern else {
-        return 0;
-    };
-    kern.subtables
-        .into_iter()
-        .filter(|t| t.horizontal && !t.variable)
-        .find_map(|t| t.glyphs_kerning(left, right))
-        .unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ids(text: &str) -> Vec<u16> {
+        shape(text, 20.0)
+            .glyphs
+            .iter()
+            .map(|glyph| glyph.id.0)
+            .collect()
+    }
+
+    /// The nominal glyph of each character (its isolated form, for Arabic letters).
+    fn cmap(text: &str) -> Vec<u16> {
+        text.chars()
+            .map(|ch| face().glyph_index(ch).map_or(0, |id| id.0))
+            .collect()
+    }
+
+    fn advance(ch: char) -> i32 {
+        let face = face();
+        face.glyph_index(ch)
+            .and_then(|id| face.glyph_hor_advance(id))
+            .map_or(0, i32::from)
+    }
+
+    /// Width in font units (the font has 2048 per em, so 2048 px is one px a unit).
+    fn units(text: &str) -> i64 {
+        let em = f64::from(face().units_per_em());
+        shape(text, em).width.round() as i64
+    }
 
     #[test]
     fn wider_strings_measure_wider() {
@@ -280,5 +679,303 @@ mod tests {
         assert!(ascent(10.0) > cap_height(10.0));
         assert!(descent(10.0) > 0.0);
         assert_eq!(measure("", 12.0), 0.0);
+    }
+
+    #[test]
+    fn arabic_letters_join() {
+        let salam = "\u{633}\u{644}\u{627}\u{645}"; // سلام
+        let shaped = ids(salam);
+        assert_ne!(shaped, cmap(salam));
+        assert_ne!(
+            shaped.iter().rev().copied().collect::<Vec<_>>(),
+            cmap(salam)
+        );
+        // Visually from the left: final-less meem (after alef nothing joins), the
+        // final lam-alef ligature, the initial seen.
+        assert_eq!(shaped, cmap("\u{645}\u{FEFC}\u{FEB3}"));
+        // Each glyph stands for its characters; the ligature for two.
+        let ranges: Vec<Range<usize>> = shape(salam, 20.0)
+            .glyphs
+            .iter()
+            .map(|glyph| glyph.text.range())
+            .collect();
+        assert_eq!(ranges, [6..8, 2..6, 0..2]);
+    }
+
+    #[test]
+    fn an_arabic_word_in_a_latin_title_reads_right_to_left() {
+        let title = "Total \u{633}\u{644}\u{627}\u{645} today";
+        let shaped = shape(title, 20.0);
+        let ids: Vec<u16> = shaped.glyphs.iter().map(|glyph| glyph.id.0).collect();
+        let mut expected = cmap("Total ");
+        expected.extend(cmap("\u{645}\u{FEFC}\u{FEB3}"));
+        expected.extend(cmap(" today"));
+        assert_eq!(ids, expected);
+        let starts: Vec<u32> = shaped.glyphs.iter().map(|glyph| glyph.text.start).collect();
+        assert_eq!(starts[5..10], [5, 12, 8, 6, 14]);
+        assert!(shaped.glyphs.windows(2).all(|pair| pair[0].x < pair[1].x));
+    }
+
+    #[test]
+    fn hebrew_inside_latin_is_reversed() {
+        let shalom = "\u{5E9}\u{5DC}\u{5D5}\u{5DD}"; // שלום
+        let mut expected = cmap("Total ");
+        expected.extend(cmap("\u{5DD}\u{5D5}\u{5DC}\u{5E9}"));
+        expected.extend(cmap(" today"));
+        assert_eq!(ids(&format!("Total {shalom} today")), expected);
+    }
+
+    #[test]
+    fn a_right_to_left_label_keeps_its_numbers_left_to_right() {
+        // The first strong character makes the paragraph right-to-left, so the
+        // number, which follows the word, stands to its left, its digits in order.
+        let mut expected = cmap("2024 ");
+        expected.extend(cmap("\u{5DD}\u{5D5}\u{5DC}\u{5E9}"));
+        assert_eq!(ids("\u{5E9}\u{5DC}\u{5D5}\u{5DD} 2024"), expected);
+        // Brackets are mirrored in right-to-left text.
+        let mut expected = cmap("(");
+        expected.extend(cmap("\u{5DD}\u{5D5}\u{5DC}\u{5E9}"));
+        expected.extend(cmap(")"));
+        assert_eq!(ids("(\u{5E9}\u{5DC}\u{5D5}\u{5DD})"), expected);
+    }
+
+    #[test]
+    fn combining_marks_compose_or_sit_on_their_base() {
+        // e + combining acute is the font's precomposed é.
+        assert_eq!(ids("e\u{301}"), cmap("\u{E9}"));
+        assert_eq!(units("e\u{301}"), units("\u{E9}"));
+        // X has no precomposed circumflex: the mark is placed over it, raised for a
+        // capital, and stands for the same characters as its base.
+        let shaped = shape("X\u{302}", 2048.0);
+        let [base, mark] = shaped.glyphs.as_slice() else {
+            panic!("two glyphs: {:?}", shaped.glyphs);
+        };
+        assert!(mark.y < 0.0, "raised: {mark:?}");
+        assert!(mark.x > base.x && mark.x < base.x + f64::from(advance('X')));
+        assert_eq!(mark.text, base.text);
+        assert_eq!(base.text.range(), 0..3);
+        // An Arabic kasra goes below its letter.
+        let shaped = shape("\u{628}\u{650}", 2048.0);
+        assert!(
+            shaped.glyphs.iter().any(|glyph| glyph.y > 0.0),
+            "{shaped:?}"
+        );
+    }
+
+    /// The pair kerning of the `kern` table, as text was shaped before GPOS.
+    fn kern_table(left: char, right: char) -> i32 {
+        let face = face();
+        let (Some(left), Some(right)) = (face.glyph_index(left), face.glyph_index(right)) else {
+            return 0;
+        };
+        face.tables().kern.map_or(0, |kern| {
+            kern.subtables
+                .into_iter()
+                .filter(|t| t.horizontal && !t.variable)
+                .find_map(|t| t.glyphs_kerning(left, right))
+                .map_or(0, i32::from)
+        })
+    }
+
+    #[test]
+    fn kerning_is_the_fonts_as_before() {
+        assert!(units("AV") < i64::from(advance('A') + advance('V')));
+        // DejaVu's GPOS kerning, which the full shaper applies, agrees with its `kern`
+        // table, which text used before, for every pair of printable ASCII characters
+        // that forms no ligature.
+        let printable: Vec<char> = (' '..='~').collect();
+        for &left in &printable {
+            for &right in &printable {
+                if left == 'f' && matches!(right, 'f' | 'i' | 'l') {
+                    continue;
+                }
+                let pair: String = [left, right].into_iter().collect();
+                let expected = advance(left) + advance(right) + kern_table(left, right);
+                let full = shape_line(embedded(), &pair).advance;
+                assert_eq!(full, i64::from(expected), "{pair:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn latin_ligatures_are_the_fonts() {
+        let fi = shape("fi", 20.0);
+        assert_eq!(ids("fi"), cmap("\u{FB01}"));
+        assert_eq!(fi.glyphs[0].text.range(), 0..2);
+        assert_eq!(ids("ffi"), cmap("\u{FB03}"));
+        assert_eq!(ids("office"), cmap("o\u{FB03}ce"));
+        assert_eq!(ids("flow"), cmap("\u{FB02}ow"));
+    }
+
+    #[test]
+    fn control_characters_are_spaces() {
+        assert_eq!(ids("a\tb"), cmap("a b"));
+        assert_eq!(ids("a\nb"), cmap("a b"));
+    }
+
+    /// Deterministic pseudo-random numbers (splitmix64).
+    fn random(state: &mut u64) -> u64 {
+        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    #[test]
+    fn any_text_shapes_without_panic_and_covers_its_characters() {
+        // Blocks with every kind of trouble: marks, bidi controls and isolates, joiners,
+        // paragraph separators, unassigned and private-use code points, Arabic, Hebrew,
+        // Devanagari, Han and the last code point.
+        let pools: [(u32, u32); 12] = [
+            (0x20, 0x7F),
+            (0x00, 0x20),
+            (0x300, 0x370),
+            (0x590, 0x600),
+            (0x600, 0x700),
+            (0x900, 0x980),
+            (0x200B, 0x2070),
+            (0x4E00, 0x4E20),
+            (0xE000, 0xE010),
+            (0xFB00, 0xFB08),
+            (0xFE70, 0xFF00),
+            (0x10FFF0, 0x110000),
+        ];
+        let mut state = 1;
+        let mut texts = vec![
+            "\u{202B}".repeat(200) + "x" + &"\u{202C}".repeat(200),
+            "\u{2067}".repeat(200) + "\u{5D0}a",
+            "\u{301}".repeat(100),
+            "\u{644}\u{627}".repeat(300),
+        ];
+        for _ in 0..3000 {
+            let len = random(&mut state) % 16;
+            let text: String = (0..len)
+                .filter_map(|_| {
+                    let (low, high) = pools[(random(&mut state) % pools.len() as u64) as usize];
+                    char::from_u32(low + (random(&mut state) % u64::from(high - low)) as u32)
+                })
+                .collect();
+            texts.push(text);
+        }
+        for text in &texts {
+            clear_cache();
+            let shaped = shape(text, 12.0);
+            assert!(shaped.width.is_finite(), "{text:?}");
+            for glyph in &shaped.glyphs {
+                assert!(glyph.x.is_finite() && glyph.y.is_finite(), "{text:?}");
+                assert!(
+                    text.get(glyph.text.range()).is_some(),
+                    "{text:?}: {glyph:?}"
+                );
+            }
+            for (offset, _) in text.char_indices() {
+                assert!(
+                    shaped
+                        .glyphs
+                        .iter()
+                        .any(|glyph| glyph.text.range().contains(&offset)),
+                    "{text:?}: no glyph for byte {offset}"
+                );
+            }
+        }
+    }
+
+    /// The line both ways, as comparable values; None when the fast path declines.
+    fn both_ways(text: &str) -> Option<(String, String)> {
+        let simple = simple_line(embedded(), text)?;
+        let full = shape_line(embedded(), text);
+        Some((format!("{simple:?}"), format!("{full:?}")))
+    }
+
+    fn simple_chars() -> Vec<char> {
+        (' '..='\u{2212}').filter(|ch| is_simple(*ch)).collect()
+    }
+
+    #[test]
+    fn the_fast_path_shapes_every_pair_as_the_shaper_does() {
+        let chars = simple_chars();
+        assert_eq!(chars.len(), 95 + 95 + 4);
+        let mut compared = 0;
+        for &left in &chars {
+            for &right in &chars {
+                let pair: String = [left, right].into_iter().collect();
+                match both_ways(&pair) {
+                    Some((simple, full)) => {
+                        assert_eq!(simple, full, "{pair:?}");
+                        compared += 1;
+                    }
+                    None => assert!(left == 'f' && matches!(right, 'f' | 'i' | 'l'), "{pair:?}"),
+                }
+            }
+        }
+        assert_eq!(compared, chars.len() * chars.len() - 3);
+    }
+
+    #[test]
+    fn the_fast_path_shapes_strings_as_the_shaper_does() {
+        let chars = simple_chars();
+        let mut texts: Vec<String> = vec![
+            "W1: 1,000 points".into(),
+            "time (s)".into(),
+            "\u{2212}0.5".into(),
+            "2\u{2009}\u{D7}\u{2009}10".into(),
+            "AVAVATAY, Wo. To. L\u{2019}".into(),
+            "Caf\u{E9} \u{C5}ngstr\u{F6}m \u{B1}3\u{B0}C \u{BD}".into(),
+        ];
+        // Triples around the glyphs that kern most, so that a pair adjustment that
+        // moved the second glyph (and so spoilt the next pair) would show.
+        let kerned: Vec<char> = "AFLPTVWYfkrvwxy.,-\"'17\u{C6}\u{DD}".chars().collect();
+        for &left in &kerned {
+            for &middle in &chars {
+                for &right in &kerned {
+                    texts.push([left, middle, right].into_iter().collect());
+                }
+            }
+        }
+        let mut state = 7;
+        for _ in 0..20_000 {
+            let len = 1 + random(&mut state) % 24;
+            texts.push(
+                (0..len)
+                    .map(|_| chars[(random(&mut state) % chars.len() as u64) as usize])
+                    .collect(),
+            );
+        }
+        let mut compared = 0;
+        for text in &texts {
+            if let Some((simple, full)) = both_ways(text) {
+                assert_eq!(simple, full, "{text:?}");
+                compared += 1;
+            }
+        }
+        assert!(
+            compared > texts.len() * 9 / 10,
+            "{compared} of {}",
+            texts.len()
+        );
+    }
+
+    #[test]
+    fn the_fast_path_leaves_everything_else_to_the_shaper() {
+        for text in [
+            "fi", "office", "e\u{301}", "\u{5D0}", "a\u{AD}b", "a\tb", "\u{2010}",
+        ] {
+            assert!(simple_line(embedded(), text).is_none(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_cache_gives_what_shaping_gives() {
+        let text = "Revenue \u{627}\u{644}\u{625}\u{64A}\u{631}\u{627}\u{62F} 2024";
+        clear_cache();
+        let first = shape(text, 13.0);
+        let again = shape(text, 13.0);
+        clear_cache();
+        let fresh = shape(text, 13.0);
+        assert_eq!(first, again);
+        assert_eq!(first, fresh);
+        let larger = shape(text, 26.0);
+        assert!((larger.width - 2.0 * first.width).abs() < 1e-9);
     }
 }

@@ -392,6 +392,26 @@ async function main() {
       expect(png.width === 640 && png.height === 400, `PNG is ${png.width}x${png.height}, want 640x400`);
     });
 
+    await check("downloads: the PDF rendered in the page is the server's format=pdf, byte for byte", async () => {
+      await open(page, fragmentLink(base, small));
+      await renderedState(page);
+      const pdfDownload = page.waitForEvent("download");
+      await page.click("#download-pdf");
+      const outcome = await Promise.race([
+        pdfDownload,
+        page.waitForSelector("#error:not([hidden])", { timeout: RENDER_WAIT_MS }).then(() => null),
+      ]);
+      pdfDownload.catch(() => {});
+      expect(outcome !== null, `PDF render failed: ${JSON.stringify(await pageError(page))}`);
+      expect(outcome.suggestedFilename() === "plot.pdf", `saved as ${outcome.suggestedFilename()}`);
+      const pdf = readFileSync(await outcome.path());
+      expect(pdf.subarray(0, 8).toString("latin1") === "%PDF-1.7", "the download is not a PDF");
+      const want = await serverRender(base, small, "pdf");
+      expect(want.status === 200, `server answered ${want.status}`);
+      expect(pdf.equals(want.body), `page PDF (${pdf.length} bytes) differs from the server's (${want.body.length} bytes)`);
+      return `${pdf.length} bytes`;
+    });
+
     await check("screenshot of the playground with the server's PNG beside it is not blank", async () => {
       const spec = specs.find((s) => s.text.length < 200_000)?.text ?? small;
       await open(page, fragmentLink(base, spec));

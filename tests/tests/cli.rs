@@ -132,6 +132,85 @@ fn spec_file_to_png_file_at_scale_two() {
 }
 
 #[test]
+fn spec_file_to_pdf_file_by_extension_or_flag() {
+    let dir = scratch("pdf");
+    let spec = spec_file(&dir, "line.json", LINE);
+    let out = dir.join("line.pdf");
+    let output = plotbox(
+        &[
+            "render",
+            spec.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--scale",
+            "3",
+        ],
+        None,
+    );
+    assert!(output.status.success(), "{output:?}");
+    let pdf = std::fs::read(&out).unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.7"), "not a PDF");
+    // 400x300 px at the default 100 dpi: 4 x 3 in, and --scale does not apply.
+    assert!(String::from_utf8_lossy(&pdf).contains("/MediaBox [0 0 288 216]"));
+
+    let piped = plotbox(
+        &["render", "-", "-o", "-", "--format", "pdf"],
+        Some(LINE.as_bytes()),
+    );
+    assert!(piped.status.success(), "{piped:?}");
+    assert_eq!(piped.stdout, pdf, "the same spec gives the same PDF bytes");
+
+    // An uppercase extension is a PDF too; --format overrides the extension.
+    let upper = dir.join("LINE.PDF");
+    let output = plotbox(
+        &["render", "-", "-o", upper.to_str().unwrap()],
+        Some(LINE.as_bytes()),
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(std::fs::read(&upper).unwrap(), pdf);
+    let svg_named_pdf = dir.join("really-svg.pdf");
+    let output = plotbox(
+        &[
+            "render",
+            "-",
+            "-o",
+            svg_named_pdf.to_str().unwrap(),
+            "--format",
+            "svg",
+        ],
+        Some(LINE.as_bytes()),
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        svg_size(&std::fs::read(&svg_named_pdf).unwrap()),
+        (400.0, 300.0)
+    );
+}
+
+#[test]
+fn a_failed_pdf_render_exits_3_and_writes_nothing() {
+    let dir = scratch("pdf-invalid");
+    let spec = spec_file(
+        &dir,
+        "bad.json",
+        r#"{"series": [{"type": "line", "y": "no"}]}"#,
+    );
+    let out = dir.join("bad.pdf");
+    let output = plotbox(
+        &[
+            "render",
+            spec.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert_eq!(error_json(&output)["error"]["kind"], "invalid_spec");
+    assert!(!out.exists());
+}
+
+#[test]
 fn stdin_to_stdout_with_explicit_format() {
     let output = plotbox(
         &["render", "-", "-o", "-", "--format", "png"],

@@ -530,6 +530,86 @@ async fn svg_and_png_renders_are_valid_and_get_equals_post() {
 }
 
 #[tokio::test]
+async fn pdf_comes_by_query_and_by_accept_and_get_equals_post() {
+    let server = Server::start(&[]);
+    let spec = w1();
+
+    let pdf = post(&server.url("/render?format=pdf"), spec.clone()).await;
+    assert_eq!(
+        pdf.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&pdf.body)
+    );
+    assert_eq!(pdf.header("content-type"), "application/pdf");
+    assert!(pdf.body.starts_with(b"%PDF-1.7"), "not a PDF");
+    assert!(pdf.body.ends_with(b"%%EOF"), "a truncated PDF");
+    // W1 is 640x480 px at 100 dpi: a 6.4 x 4.8 in page.
+    let text = String::from_utf8_lossy(&pdf.body);
+    assert!(text.contains("/MediaBox [0 0 460.8 345.6]"), "page size");
+
+    // The scale does not apply to a vector format: the same picture and the same ETag.
+    let scaled = post(&server.url("/render?format=PDF&scale=3"), spec.clone()).await;
+    assert!(scaled.body == pdf.body);
+    assert_eq!(scaled.header("etag"), pdf.header("etag"));
+
+    let encoded = url_encode(&spec);
+    let got = get(&server.url(&format!("/render?format=pdf&spec={encoded}"))).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.header("content-type"), "application/pdf");
+    assert!(got.body == pdf.body, "GET differs from POST");
+    assert_eq!(got.header("etag"), pdf.header("etag"));
+    let svg = post(&server.url("/render?format=svg"), spec.clone()).await;
+    assert_ne!(svg.header("etag"), pdf.header("etag"));
+
+    let by_accept = send(
+        Method::POST,
+        &server.url("/render"),
+        spec.clone(),
+        &[("accept", "application/pdf")],
+    )
+    .await;
+    assert_eq!(by_accept.header("content-type"), "application/pdf");
+    assert!(by_accept.body == pdf.body);
+    assert!(by_accept
+        .header("vary")
+        .to_ascii_lowercase()
+        .contains("accept"));
+    // Naming PDF beside the pictures at the same rank keeps the picture.
+    let tie = send(
+        Method::POST,
+        &server.url("/render"),
+        spec.clone(),
+        &[("accept", "image/png, application/pdf")],
+    )
+    .await;
+    assert_eq!(tie.header("content-type"), "image/png");
+
+    let bad = post(&server.url("/render?format=eps"), spec.clone()).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.error_kind(), "invalid_spec");
+    let message = bad.json()["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(message.contains("`pdf`"), "{message}");
+
+    // A spec error is the same JSON whatever the format.
+    let invalid = post(&server.url("/render?format=pdf"), &b"{\"series\": 3}"[..]).await;
+    assert_eq!(invalid.status, StatusCode::BAD_REQUEST);
+    assert_eq!(invalid.error_kind(), "invalid_spec");
+
+    let metrics = metrics(&server).await;
+    assert!(
+        sample(
+            &metrics,
+            r#"plotbox_renders_total{format="pdf",outcome="ok"}"#
+        ) >= 1.0,
+        "PDF renders are counted"
+    );
+}
+
+#[tokio::test]
 async fn every_error_kind_has_its_status_and_json() {
     let server = Server::start(&[
         "--max-body",

@@ -29,6 +29,7 @@ impl RenderKey {
                 hash.update(b"png");
                 hash.update(scale.to_bits().to_le_bytes());
             }
+            Format::Pdf => hash.update(b"pdf"),
         }
         hash.update(b"\0");
         hash.update(spec);
@@ -141,6 +142,11 @@ mod tests {
         assert_ne!(
             RenderKey::new(MODULE, b"{}", Format::Png { scale: 1.0 }),
             RenderKey::new(MODULE, b"{}", Format::Png { scale: 2.0 })
+        );
+        assert_ne!(base, RenderKey::new(MODULE, b"{}", Format::Pdf));
+        assert_ne!(
+            RenderKey::new(MODULE, b"{}", Format::Pdf),
+            RenderKey::new(MODULE, b"{}", Format::Png { scale: 1.0 })
         );
         let tag = base.etag();
         assert_eq!(tag.len(), 34);

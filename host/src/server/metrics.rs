@@ -8,7 +8,7 @@ use std::time::Duration;
 use renderer_wasm::ErrorKind;
 
 /// Output formats, as the `format` label.
-pub const FORMATS: [&str; 2] = ["svg", "png"];
+pub const FORMATS: [&str; 3] = ["svg", "png", "pdf"];
 
 /// Outcomes of a render that reached a worker, as the `outcome` label: `ok` or the
 /// error kind. `overloaded` never reaches a worker; it is counted as rejected.
@@ -54,6 +54,7 @@ pub fn format_index(format: renderer_wasm::Format) -> usize {
     match format {
         renderer_wasm::Format::Svg => 0,
         renderer_wasm::Format::Png { .. } => 1,
+        renderer_wasm::Format::Pdf => 2,
     }
 }
 

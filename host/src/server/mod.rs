@@ -2,7 +2,7 @@
 //!
 //! | route | what |
 //! |---|---|
-//! | `POST /render?format=svg\|png&scale=` | the spec as the body; the format from the query, else `Accept`, else PNG |
+//! | `POST /render?format=svg\|png\|pdf&scale=` | the spec as the body; the format from the query, else `Accept`, else PNG |
 //! | `GET /render?spec=<url-encoded JSON>&format=&scale=` | the same picture, byte for byte, for `<img src>` |
 //! | `GET /schema.json` | the spec's JSON Schema |
 //! | `GET /examples.json` | `[{"name", "spec"}]`, the golden example specs |

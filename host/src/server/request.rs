@@ -1,5 +1,5 @@
 //! What a render request asks for, read from its query string and headers: the spec
-//! (for GET), the output format and the PNG scale.
+//! (for GET), the output format (SVG, PNG or PDF) and the PNG scale.
 //!
 //! A bad `format` or `scale` is the client's error about its spec's rendering, so it is
 //! an `invalid_spec` (400) whose message names the query parameter; it has no `path`,
@@ -49,22 +49,48 @@ impl RenderQuery {
             None => 1.0,
             Some(text) => parse_scale(text)?,
         };
-        let wants_svg = match self.format.as_deref() {
-            Some(name) if name.eq_ignore_ascii_case("svg") => true,
-            Some(name) if name.eq_ignore_ascii_case("png") => false,
+        let kind = match self.format.as_deref() {
+            Some(name) if name.eq_ignore_ascii_case("svg") => Kind::Svg,
+            Some(name) if name.eq_ignore_ascii_case("png") => Kind::Png,
+            Some(name) if name.eq_ignore_ascii_case("pdf") => Kind::Pdf,
             Some(other) => {
                 return Err(RenderFailure::new(
                     ErrorKind::InvalidSpec,
-                    format!("query parameter `format` must be `svg` or `png`, got {other:?}"),
+                    format!(
+                        "query parameter `format` must be `svg`, `png` or `pdf`, got {other:?}"
+                    ),
                 ))
             }
-            None => accept.is_some_and(prefers_svg),
+            None => accept.map_or(Kind::Png, preferred),
         };
-        Ok(if wants_svg {
-            Format::Svg
-        } else {
-            Format::Png { scale }
+        Ok(match kind {
+            Kind::Svg => Format::Svg,
+            Kind::Png => Format::Png { scale },
+            Kind::Pdf => Format::Pdf,
         })
+    }
+}
+
+/// An output format before its scale is attached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Svg,
+    Png,
+    Pdf,
+}
+
+/// The format an `Accept` header ranks highest. PDF must rank strictly above both
+/// pictures, so that headers which name no PDF (`*/*`, a browser's image `Accept`)
+/// choose as they did before PDF existed.
+fn preferred(accept: &str) -> Kind {
+    let pdf = quality(accept, "application", "pdf");
+    let picture = quality(accept, "image", "png").max(quality(accept, "image", "svg+xml"));
+    if pdf > picture {
+        Kind::Pdf
+    } else if prefers_svg(accept) {
+        Kind::Svg
+    } else {
+        Kind::Png
     }
 }
 
@@ -189,6 +215,39 @@ mod tests {
         assert_eq!(
             q("").output_format(Some("image/svg+xml, image/*;q=0.1")),
             Ok(Format::Svg)
+        );
+    }
+
+    #[test]
+    fn pdf_comes_from_the_query_or_an_accept_that_ranks_it_first() {
+        let q = |s: &str| RenderQuery::parse(s);
+        assert_eq!(q("format=pdf").output_format(None), Ok(Format::Pdf));
+        assert_eq!(
+            q("format=PDF&scale=3").output_format(Some("image/png")),
+            Ok(Format::Pdf)
+        );
+        assert_eq!(
+            q("").output_format(Some("application/pdf")),
+            Ok(Format::Pdf)
+        );
+        assert_eq!(
+            q("").output_format(Some("image/png;q=0.5, application/*")),
+            Ok(Format::Pdf)
+        );
+        // A tie keeps the picture formats' old choice.
+        assert_eq!(
+            q("").output_format(Some("image/svg+xml, application/pdf")),
+            Ok(Format::Svg)
+        );
+        assert_eq!(
+            q("").output_format(Some("*/*")),
+            Ok(Format::Png { scale: 1.0 })
+        );
+        assert_eq!(
+            q("").output_format(Some(
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+            )),
+            Ok(Format::Png { scale: 1.0 })
         );
     }
 

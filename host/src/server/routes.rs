@@ -480,6 +480,7 @@ fn content_type(format: Format) -> &'static str {
     match format {
         Format::Svg => "image/svg+xml",
         Format::Png { .. } => "image/png",
+        Format::Pdf => "application/pdf",
     }
 }
 
