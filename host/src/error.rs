@@ -21,6 +21,10 @@ pub enum HostError {
     /// The module imports something that cannot be satisfied.
     #[error("cannot link the renderer module: {0}")]
     Link(String),
+    /// The operator fonts cannot be handed to this module (it lacks `use_fonts`, has
+    /// no room for them, or refuses them).
+    #[error("cannot use the operator fonts: {0}")]
+    Fonts(String),
 }
 
 /// Why one render failed: a SPEC.md error kind, a message and, for spec errors, the

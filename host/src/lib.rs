@@ -19,8 +19,10 @@
 //! ```
 
 pub mod cache;
+pub mod embed;
 pub mod epoch;
 pub mod error;
+pub mod fonts;
 pub mod runtime;
 mod sandbox;
 
@@ -29,8 +31,9 @@ pub mod server;
 
 pub use cache::{CacheLocation, ModuleOrigin};
 pub use error::{HostError, RenderFailure};
+pub use fonts::{FontCatalog, FontDirError, FontSet};
 pub use renderer_wasm::ErrorKind;
 /// The output format of a render: `Svg`, `Png { scale }` or `Pdf`.
 pub use renderer_wasm::Format as OutputFormat;
-pub use runtime::{ModuleSource, RenderLimits, Runtime, RuntimeConfig};
-pub use sandbox::RenderStats;
+pub use runtime::{ModuleSource, RenderLimits, Rendered, Runtime, RuntimeConfig};
+pub use sandbox::{RenderStats, MAX_WARNINGS, MAX_WARNING_LEN};

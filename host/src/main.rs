@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use plotbox_host::error::EXIT_CODES;
 use plotbox_host::runtime::{DEFAULT_FUEL, MIB};
 use plotbox_host::{
-    CacheLocation, ModuleSource, OutputFormat, RenderLimits, Runtime, RuntimeConfig,
+    CacheLocation, FontSet, ModuleSource, OutputFormat, RenderLimits, Runtime, RuntimeConfig,
 };
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -82,6 +82,11 @@ struct RenderArgs {
     /// Compile the module instead of using the cache.
     #[arg(long, env = "PLOTBOX_NO_CACHE")]
     no_cache: bool,
+    /// Directory of operator fonts (*.ttf, *.otf, *.ttc, *.otc; not searched
+    /// recursively), used for `font.family`, `fontfamily` and characters DejaVu Sans
+    /// lacks. Every file is checked before rendering; a broken one is an error.
+    #[arg(long, env = "PLOTBOX_FONT_DIR")]
+    font_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -154,6 +159,11 @@ fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
         (Some(dir), false) => CacheLocation::Dir(dir.clone()),
         (None, false) => CacheLocation::Default,
     };
+    let fonts = args
+        .font_dir
+        .as_deref()
+        .map(FontSet::load_dir)
+        .transpose()?;
     let started = std::time::Instant::now();
     let runtime = Runtime::new(RuntimeConfig {
         module,
@@ -162,6 +172,7 @@ fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
         max_memory_bytes: memory_bytes,
         // One render per process.
         max_concurrent_renders: 1,
+        fonts,
     })?;
     tracing::info!(elapsed = ?started.elapsed(), origin = ?runtime.module_origin(), "runtime ready");
     let limits = RenderLimits {
@@ -173,8 +184,12 @@ fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
     let (result, stats) = runtime.render_with_stats(&spec, format, &limits);
     tracing::info!(elapsed = ?started.elapsed(), fuel = ?stats.fuel_consumed, "render finished");
     match result {
-        Ok(picture) => {
-            write_output(&args.output, &picture)?;
+        Ok(rendered) => {
+            write_output(&args.output, &rendered.picture)?;
+            // After the picture is safely written; a warning does not fail the render.
+            for warning in &rendered.warnings {
+                eprintln!("plotbox: warning: {warning}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => {

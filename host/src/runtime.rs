@@ -17,11 +17,21 @@
 //!   scale 2, several times over) and it never replaces the deadline. It can be turned
 //!   off per `Runtime` ([`RuntimeConfig::fuel_metering`]) where the last bit of speed
 //!   matters more; the deadline still holds. Measured costs: see the host README.
+//!
+//! # Operator fonts
+//!
+//! With [`RuntimeConfig::fonts`], the font blob is written into the module once, as a
+//! data segment past the module's own memory ([`crate::embed`]); every instance maps it
+//! copy-on-write, and each render tells the guest where it lies (`use_fonts`). Those
+//! pages are added on top of every memory limit, so fonts never eat into a render's
+//! own budget (`--memory-mb`).
 
 use crate::cache::{CacheLocation, CompileCache, ModuleOrigin};
+use crate::embed::embed_blob;
 use crate::epoch::EpochTicker;
 use crate::error::{HostError, RenderFailure};
-use crate::sandbox::{AbiExports, RenderState, RenderStats, Sandbox};
+use crate::fonts::{FontCatalog, FontSet};
+use crate::sandbox::{AbiExports, FontRegion, RenderState, RenderStats, Sandbox};
 use renderer_wasm::Format;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -74,6 +84,8 @@ pub struct RuntimeConfig {
     pub max_memory_bytes: usize,
     /// How many renders may run at once; more get `overloaded`.
     pub max_concurrent_renders: u32,
+    /// The operator's fonts (`--font-dir`); the module must export `use_fonts`.
+    pub fonts: Option<FontSet>,
 }
 
 impl Default for RuntimeConfig {
@@ -84,6 +96,7 @@ impl Default for RuntimeConfig {
             fuel_metering: true,
             max_memory_bytes: DEFAULT_MEMORY_BYTES,
             max_concurrent_renders: DEFAULT_MAX_CONCURRENT_RENDERS,
+            fonts: None,
         }
     }
 }
@@ -109,25 +122,37 @@ impl Default for RenderLimits {
     }
 }
 
+/// A successful render: the picture and what the module warned about (for example a
+/// character no font has, drawn as a box).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rendered {
+    pub picture: Vec<u8>,
+    /// ASCII messages, at most [`crate::sandbox::MAX_WARNINGS`] of them.
+    pub warnings: Vec<String>,
+}
+
 /// The sandbox, built once and shared: `render` may be called from many threads.
 pub struct Runtime {
     instance_pre: InstancePre<RenderState>,
     exports: AbiExports,
+    /// The module as given (without fonts): what browsers download.
     module_bytes: Cow<'static, [u8]>,
     module_sha256: String,
+    /// What decides a picture besides the spec: the module, and the fonts if any.
+    render_identity: String,
     module_origin: ModuleOrigin,
     fuel_metering: bool,
     max_memory_bytes: usize,
+    fonts: Option<(FontCatalog, FontRegion)>,
     _ticker: EpochTicker,
 }
 
 impl Runtime {
     /// Builds the engine, loads (from the cache) or compiles the module, checks that it
     /// implements the raw ABI, and starts the epoch ticker.
-    pub fn new(config: RuntimeConfig) -> Result<Runtime, HostError> {
-        let engine = Engine::new(&engine_config(&config))
-            .map_err(|error| HostError::Engine(format!("{error:#}")))?;
-        let (module_bytes, module_sha256) = match config.module {
+    pub fn new(mut config: RuntimeConfig) -> Result<Runtime, HostError> {
+        let fonts = config.fonts.take().map(FontSet::into_parts);
+        let (module_bytes, module_sha256) = match std::mem::take(&mut config.module) {
             ModuleSource::Embedded => (
                 Cow::Borrowed(EMBEDDED_MODULE),
                 EMBEDDED_MODULE_SHA256.to_owned(),
@@ -137,11 +162,59 @@ impl Runtime {
                 (Cow::Owned(bytes), sha256)
             }
         };
+        // With fonts, the module that runs is the given one plus the blob; its cache
+        // key is derived from both hashes (hashing the rewritten module again would
+        // cost another pass over the fonts at every start).
+        let (runnable, cache_key, render_identity, font_region, catalog) = match fonts {
+            None => (
+                None,
+                module_sha256.clone(),
+                module_sha256.clone(),
+                None,
+                None,
+            ),
+            Some((catalog, blob)) => {
+                let embedded = embed_blob(&module_bytes, &blob)
+                    .map_err(|error| HostError::Fonts(format!("{error}")))?;
+                drop(blob);
+                let key = sha256_hex(
+                    format!("plotbox-fonts-v1\0{module_sha256}\0{}", catalog.sha256).as_bytes(),
+                );
+                let region = FontRegion {
+                    offset: embedded.offset,
+                    len: embedded.len,
+                    reserved_bytes: embedded.region_bytes(),
+                };
+                (
+                    Some(embedded.wasm),
+                    key.clone(),
+                    key,
+                    Some(region),
+                    Some(catalog),
+                )
+            }
+        };
+        let reserved = font_region.map_or(0, |region| region.reserved_bytes);
+        let engine = Engine::new(&engine_config(&config, reserved))
+            .map_err(|error| HostError::Engine(format!("{error:#}")))?;
         let (module, module_origin) = CompileCache::new(&config.cache)
-            .load_or_compile(&engine, &module_bytes, &module_sha256)
+            .load_or_compile(
+                &engine,
+                runnable.as_deref().unwrap_or(&module_bytes),
+                &cache_key,
+            )
             .map_err(|error| HostError::Compile(format!("{error:#}")))?;
+        // The compiled module keeps what it needs of the blob (its memory image).
+        drop(runnable);
         tracing::debug!(?module_origin, module_sha256, "renderer module ready");
         let exports = abi_exports(&module)?;
+        if font_region.is_some() && exports.use_fonts.is_none() {
+            return Err(HostError::Fonts(
+                "the module does not export `use_fonts(ptr, len) -> status`, so it cannot \
+                 use operator fonts"
+                    .into(),
+            ));
+        }
 
         let mut linker = Linker::<RenderState>::new(&engine);
         // The wasm-bindgen glue imports serve the browser exports only; the raw ABI
@@ -155,16 +228,26 @@ impl Runtime {
         let ticker = EpochTicker::start(engine).map_err(|error| {
             HostError::Engine(format!("cannot start the epoch ticker: {error}"))
         })?;
-        Ok(Runtime {
+        let runtime = Runtime {
             instance_pre,
             exports,
             module_bytes,
             module_sha256,
+            render_identity,
             module_origin,
             fuel_metering: config.fuel_metering,
             max_memory_bytes: config.max_memory_bytes,
+            fonts: catalog.zip(font_region),
             _ticker: ticker,
-        })
+        };
+        if runtime.fonts.is_some() {
+            // The module reads the fonts now, once, so that a set it cannot use fails
+            // at start-up rather than at every render.
+            runtime
+                .probe()
+                .map_err(|failure| HostError::Fonts(failure.message().to_owned()))?;
+        }
+        Ok(runtime)
     }
 
     /// Renders one spec in a fresh instance within `limits`.
@@ -174,21 +257,24 @@ impl Runtime {
         format: Format,
         limits: &RenderLimits,
     ) -> Result<Vec<u8>, RenderFailure> {
-        self.render_with_stats(spec, format, limits).0
+        self.render_with_stats(spec, format, limits)
+            .0
+            .map(|rendered| rendered.picture)
     }
 
-    /// [`Runtime::render`], with measurements of the render.
+    /// [`Runtime::render`], with the module's warnings and measurements of the render.
     pub fn render_with_stats(
         &self,
         spec: &[u8],
         format: Format,
         limits: &RenderLimits,
-    ) -> (Result<Vec<u8>, RenderFailure>, RenderStats) {
+    ) -> (Result<Rendered, RenderFailure>, RenderStats) {
         self.sandbox().render(spec, format, limits)
     }
 
     /// Instantiates the module in a fresh store and drops it, without rendering: a
-    /// readiness check, and the per-render fixed cost that benchmarks measure.
+    /// readiness check, and the per-render fixed cost that benchmarks measure. With
+    /// operator fonts, the instance is also told where they are (`use_fonts`).
     pub fn probe(&self) -> Result<(), RenderFailure> {
         self.sandbox().probe(&RenderLimits::default())
     }
@@ -199,7 +285,20 @@ impl Runtime {
             exports: &self.exports,
             fuel_metering: self.fuel_metering,
             max_memory_bytes: self.max_memory_bytes,
+            fonts: self.fonts.as_ref().map(|(_, region)| *region),
         }
+    }
+
+    /// The operator fonts this runtime hands to every render, if any.
+    pub fn fonts(&self) -> Option<&FontCatalog> {
+        self.fonts.as_ref().map(|(catalog, _)| catalog)
+    }
+
+    /// Lowercase hex SHA-256 naming everything that decides a picture besides the
+    /// spec: the module's hash, or with operator fonts a hash over the module's and
+    /// the fonts' (for `ETag`s and result caches).
+    pub fn render_identity(&self) -> &str {
+        &self.render_identity
     }
 
     /// Lowercase hex SHA-256 of the module this runtime runs.
@@ -207,8 +306,9 @@ impl Runtime {
         &self.module_sha256
     }
 
-    /// The bytes of the module this runtime runs (for the browser, which must load
-    /// the very same file).
+    /// The bytes of the module this runtime runs, as given: without operator fonts,
+    /// which only the sandboxed copy carries (for the browser, which must load the
+    /// very same file).
     pub fn module_bytes(&self) -> &[u8] {
         &self.module_bytes
     }
@@ -224,7 +324,9 @@ impl Runtime {
     }
 }
 
-fn engine_config(config: &RuntimeConfig) -> Config {
+/// `font_bytes`: the pages the operator fonts occupy in every instance, on top of the
+/// largest memory a render may have.
+fn engine_config(config: &RuntimeConfig, font_bytes: usize) -> Config {
     let renders = config.max_concurrent_renders.max(1);
     let mut pool = PoolingAllocationConfig::new();
     pool.total_core_instances(renders)
@@ -232,7 +334,7 @@ fn engine_config(config: &RuntimeConfig) -> Config {
         // wasm-bindgen's module has a function table and may get a second one.
         .max_tables_per_module(2)
         .total_tables(renders.saturating_mul(2))
-        .max_memory_size(config.max_memory_bytes);
+        .max_memory_size(config.max_memory_bytes.saturating_add(font_bytes));
     let mut engine = Config::new();
     engine
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
@@ -280,14 +382,23 @@ fn abi_exports(module: &Module) -> Result<AbiExports, HostError> {
             ))
         }
     };
+    // Optional exports: a module without them renders without operator fonts and
+    // without warnings; one that has them with another type is refused.
+    let optional =
+        |name: &str, params: &[ValType], results: &[ValType]| match module.get_export(name) {
+            None => Ok(None),
+            Some(_) => function(name, params, results).map(Some),
+        };
     Ok(AbiExports {
         memory,
         alloc: function("alloc", &[I32], &[I32])?,
         render: function("render", &[I32, I32, I32, F64], &[I32])?,
+        use_fonts: optional("use_fonts", &[I32, I32], &[I32])?,
+        warnings: optional("warnings", &[], &[I32])?,
     })
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|byte| format!("{byte:02x}"))

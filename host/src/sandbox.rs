@@ -7,7 +7,7 @@
 //! report the kinds a renderer can produce.
 
 use crate::error::RenderFailure;
-use crate::runtime::{RenderLimits, MIB};
+use crate::runtime::{RenderLimits, Rendered, MIB};
 use renderer_wasm::abi::{HEADER_LEN, STATUS_ERROR, STATUS_OK};
 use renderer_wasm::{ErrorKind, Format, RenderError};
 use std::time::Duration;
@@ -16,25 +16,47 @@ use wasmtime::{
     StoreLimits, StoreLimitsBuilder, Trap, TypedFunc,
 };
 
+/// Most warnings kept from one render; more are summed up in one last message.
+/// With [`MAX_WARNING_LEN`] this bounds the `X-Plotbox-Warnings` header to about
+/// 4 KiB, under the header limits of common proxies.
+pub const MAX_WARNINGS: usize = 20;
+/// Longest warning kept, in characters; longer ones are cut.
+pub const MAX_WARNING_LEN: usize = 200;
+/// Most bytes of warnings JSON read from the guest; a longer answer is ignored.
+const MAX_WARNINGS_JSON: usize = 64 * 1024;
+
+/// Where the operator fonts lie in every instance's memory (see [`crate::embed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FontRegion {
+    pub offset: u32,
+    pub len: u32,
+    /// Whole pages the fonts occupy, added on top of every render's memory cap.
+    pub reserved_bytes: usize,
+}
+
 /// The per-render store data: the memory cap, and what the cap refused.
 pub(crate) struct RenderState {
     limits: StoreLimits,
+    /// The render's own limit, as the operator set it (what error messages report).
     memory_cap: usize,
     /// The size (bytes) a refused memory growth asked for.
     refused_memory: Option<usize>,
+    /// Bytes of the memory that are operator fonts, outside the render's own limit.
+    font_bytes: usize,
 }
 
 impl RenderState {
-    fn new(memory_cap: usize) -> Self {
+    fn new(memory_cap: usize, font_bytes: usize) -> Self {
         RenderState {
             limits: StoreLimitsBuilder::new()
-                .memory_size(memory_cap)
+                .memory_size(memory_cap.saturating_add(font_bytes))
                 // A trap at the refused growth, instead of `memory.grow` returning -1
                 // and the guest's allocator aborting somewhere less telling.
                 .trap_on_grow_failure(true)
                 .build(),
             memory_cap,
             refused_memory: None,
+            font_bytes,
         }
     }
 }
@@ -91,6 +113,10 @@ pub(crate) struct AbiExports {
     pub memory: ModuleExport,
     pub alloc: ModuleExport,
     pub render: ModuleExport,
+    /// `use_fonts(ptr, len) -> status`, optional.
+    pub use_fonts: Option<ModuleExport>,
+    /// `warnings() -> header`, optional.
+    pub warnings: Option<ModuleExport>,
 }
 
 /// Everything a render needs from the `Runtime`.
@@ -99,6 +125,7 @@ pub(crate) struct Sandbox<'a> {
     pub exports: &'a AbiExports,
     pub fuel_metering: bool,
     pub max_memory_bytes: usize,
+    pub fonts: Option<FontRegion>,
 }
 
 /// Measurements of one render, for benchmarks and logs.
@@ -124,9 +151,10 @@ impl Sandbox<'_> {
     /// A fresh store with the render's limits (memory cap, deadline, fuel budget).
     fn store(&self, limits: &RenderLimits) -> (Store<RenderState>, Option<u64>) {
         let memory_cap = limits.memory_bytes.min(self.max_memory_bytes);
+        let font_bytes = self.fonts.map_or(0, |fonts| fonts.reserved_bytes);
         let mut store = Store::new(
             self.instance_pre.module().engine(),
-            RenderState::new(memory_cap),
+            RenderState::new(memory_cap, font_bytes),
         );
         store.limiter(|state| state);
         store.set_epoch_deadline(crate::epoch::deadline_ticks(limits.timeout));
@@ -138,18 +166,32 @@ impl Sandbox<'_> {
         (store, fuel_budget)
     }
 
-    /// Instantiates the module and drops the instance.
+    /// Instantiates the module (and hands it the fonts) and drops the instance.
     pub fn probe(&self, limits: &RenderLimits) -> Result<(), RenderFailure> {
         let (mut store, fuel_budget) = self.store(limits);
-        match self.instance_pre.instantiate(&mut store) {
-            Ok(_) => Ok(()),
-            Err(error) => Err(classify(
-                Fault::Wasm(error),
-                store.data(),
-                limits,
-                fuel_budget,
-            )),
+        self.instantiate(&mut store)
+            .map(|_| ())
+            .map_err(|fault| classify(fault, store.data(), limits, fuel_budget))
+    }
+
+    /// A fresh instance that knows where the operator fonts are.
+    fn instantiate(&self, store: &mut Store<RenderState>) -> Result<wasmtime::Instance, Fault> {
+        let instance = self
+            .instance_pre
+            .instantiate(&mut *store)
+            .map_err(Fault::Wasm)?;
+        if let (Some(fonts), Some(use_fonts)) = (self.fonts, &self.exports.use_fonts) {
+            let use_fonts: TypedFunc<(u32, u32), u32> = typed(&mut *store, &instance, use_fonts)?;
+            let status = use_fonts
+                .call(&mut *store, (fonts.offset, fonts.len))
+                .map_err(Fault::Wasm)?;
+            if status != 0 {
+                return Err(Fault::Garbage(format!(
+                    "use_fonts refused the operator fonts (status {status})"
+                )));
+            }
         }
+        Ok(instance)
     }
 
     pub fn render(
@@ -157,7 +199,7 @@ impl Sandbox<'_> {
         spec: &[u8],
         format: Format,
         limits: &RenderLimits,
-    ) -> (Result<Vec<u8>, RenderFailure>, RenderStats) {
+    ) -> (Result<Rendered, RenderFailure>, RenderStats) {
         let (mut store, fuel_budget) = self.store(limits);
         let outcome = self.call_guest(&mut store, spec, format);
         let stats = RenderStats {
@@ -175,12 +217,9 @@ impl Sandbox<'_> {
         store: &mut Store<RenderState>,
         spec: &[u8],
         format: Format,
-    ) -> Result<Vec<u8>, Fault> {
+    ) -> Result<Rendered, Fault> {
         let spec_len = u32::try_from(spec.len()).map_err(|_| Fault::SpecTooLarge(spec.len()))?;
-        let instance = self
-            .instance_pre
-            .instantiate(&mut *store)
-            .map_err(Fault::Wasm)?;
+        let instance = self.instantiate(&mut *store)?;
         let memory = match instance.get_module_export(&mut *store, &self.exports.memory) {
             Some(Extern::Memory(memory)) => memory,
             _ => return Err(Fault::Garbage("the module exports no memory".into())),
@@ -205,8 +244,81 @@ impl Sandbox<'_> {
         let header_ptr = render
             .call(&mut *store, (spec_ptr, spec_len, format_code, scale))
             .map_err(Fault::Wasm)?;
-        read_result(store, memory, header_ptr)
+        let picture = read_result(store, memory, header_ptr)?;
+        let warnings = match &self.exports.warnings {
+            Some(export) => read_warnings(store, &instance, memory, export),
+            None => Vec::new(),
+        };
+        Ok(Rendered { picture, warnings })
     }
+}
+
+/// The warnings of a finished render. The picture is already good, so whatever goes
+/// wrong here (a trap, a bad pointer, malformed JSON) is logged and costs only the
+/// warnings, never the render.
+fn read_warnings(
+    store: &mut Store<RenderState>,
+    instance: &wasmtime::Instance,
+    memory: Memory,
+    export: &ModuleExport,
+) -> Vec<String> {
+    let header_ptr = match typed::<(), u32>(&mut *store, instance, export)
+        .and_then(|warnings| warnings.call(&mut *store, ()).map_err(Fault::Wasm))
+    {
+        Ok(header_ptr) => header_ptr,
+        Err(fault) => {
+            tracing::warn!(error = %fault.describe(), "the module's warnings() failed; ignored");
+            return Vec::new();
+        }
+    };
+    let data = match read_header(store, memory, header_ptr, MAX_WARNINGS_JSON) {
+        Ok((STATUS_OK, data)) => data,
+        Ok((status, _)) => {
+            tracing::warn!(status, "warnings() returned a non-zero status; ignored");
+            return Vec::new();
+        }
+        Err(what) => {
+            tracing::warn!(error = %what, "unreadable warnings from the module; ignored");
+            return Vec::new();
+        }
+    };
+    match parse_warnings(data) {
+        Some(warnings) => warnings,
+        None => {
+            tracing::warn!("the module's warnings are not a JSON array of strings; ignored");
+            Vec::new()
+        }
+    }
+}
+
+/// A JSON array of strings, made fit for an HTTP header and a terminal: control and
+/// non-ASCII characters become `?` (the contract is ASCII; this is only defence),
+/// each message is cut at [`MAX_WARNING_LEN`], and past [`MAX_WARNINGS`] messages the
+/// rest are counted in one last message.
+pub(crate) fn parse_warnings(data: &[u8]) -> Option<Vec<String>> {
+    let list: Vec<String> = serde_json::from_slice(data).ok()?;
+    let total = list.len();
+    let mut warnings: Vec<String> = list
+        .into_iter()
+        .take(MAX_WARNINGS)
+        .map(|warning| {
+            warning
+                .chars()
+                .map(|c| {
+                    if c.is_ascii() && !c.is_ascii_control() {
+                        c
+                    } else {
+                        '?'
+                    }
+                })
+                .take(MAX_WARNING_LEN)
+                .collect()
+        })
+        .collect();
+    if total > MAX_WARNINGS {
+        warnings.push(format!("{} more warnings not shown", total - MAX_WARNINGS));
+    }
+    Some(warnings)
 }
 
 fn typed<P, R>(
@@ -233,30 +345,8 @@ fn read_result(
     memory: Memory,
     header_ptr: u32,
 ) -> Result<Vec<u8>, Fault> {
-    let mut header = [0u8; HEADER_LEN as usize];
-    memory
-        .read(store, header_ptr as usize, &mut header)
-        .map_err(|_| {
-            Fault::Garbage(format!(
-                "render returned header address {header_ptr:#x}, outside the module's memory"
-            ))
-        })?;
-    let word = |index: usize| {
-        let mut bytes = [0u8; 4];
-        bytes.copy_from_slice(&header[index * 4..index * 4 + 4]);
-        u32::from_le_bytes(bytes)
-    };
-    let (status, data_ptr, data_len) = (word(0), word(1), word(2));
-    let memory_size = memory.data_size(store);
-    let data = (data_ptr as usize)
-        .checked_add(data_len as usize)
-        .and_then(|end| memory.data(store).get(data_ptr as usize..end))
-        .ok_or_else(|| {
-            Fault::Garbage(format!(
-                "render returned {data_len} bytes at {data_ptr:#x}, outside the module's \
-                 memory of {memory_size} bytes"
-            ))
-        })?;
+    let (status, data) =
+        read_header(store, memory, header_ptr, usize::MAX).map_err(Fault::Garbage)?;
     match status {
         STATUS_OK => Ok(data.to_vec()),
         STATUS_ERROR => Err(parse_guest_error(data)),
@@ -264,6 +354,46 @@ fn read_result(
             "render returned unknown status {other}"
         ))),
     }
+}
+
+/// A result header (`status`, `data_ptr`, `data_len`) at `header_ptr` and the data it
+/// points at, bounds-checked against the guest's memory and `max_len`.
+fn read_header(
+    store: &Store<RenderState>,
+    memory: Memory,
+    header_ptr: u32,
+    max_len: usize,
+) -> Result<(u32, &[u8]), String> {
+    let mut header = [0u8; HEADER_LEN as usize];
+    memory
+        .read(store, header_ptr as usize, &mut header)
+        .map_err(|_| {
+            format!(
+                "the module returned header address {header_ptr:#x}, outside the module's memory"
+            )
+        })?;
+    let word = |index: usize| {
+        let mut bytes = [0u8; 4];
+        bytes.copy_from_slice(&header[index * 4..index * 4 + 4]);
+        u32::from_le_bytes(bytes)
+    };
+    let (status, data_ptr, data_len) = (word(0), word(1), word(2));
+    if data_len as usize > max_len {
+        return Err(format!(
+            "the module returned {data_len} bytes, more than the {max_len} expected"
+        ));
+    }
+    let memory_size = memory.data_size(store);
+    let data = (data_ptr as usize)
+        .checked_add(data_len as usize)
+        .and_then(|end| memory.data(store).get(data_ptr as usize..end))
+        .ok_or_else(|| {
+            format!(
+                "the module returned {data_len} bytes at {data_ptr:#x}, outside the \
+                 module's memory of {memory_size} bytes"
+            )
+        })?;
+    Ok((status, data))
 }
 
 /// The guest's error JSON, or `Garbage` when it is not SPEC.md's error document with
@@ -307,6 +437,18 @@ fn parse_guest_error(data: &[u8]) -> Fault {
     }
 }
 
+impl Fault {
+    /// For logs, where the fault is not turned into a render error.
+    fn describe(&self) -> String {
+        match self {
+            Fault::Wasm(error) => format!("{error:#}"),
+            Fault::Garbage(what) => what.clone(),
+            Fault::Guest(error) => error.to_string(),
+            Fault::SpecTooLarge(len) => format!("spec of {len} bytes"),
+        }
+    }
+}
+
 /// The one place where a failed render gets its SPEC.md kind.
 fn classify(
     fault: Fault,
@@ -328,6 +470,8 @@ fn classify(
         Fault::Wasm(error) => error,
     };
     if let Some(desired) = state.refused_memory {
+        // Reported without the fonts' pages, which are not part of the render's limit.
+        let desired = desired.saturating_sub(state.font_bytes);
         let asked = if desired > 0 {
             format!(" (it asked for {})", mebibytes(desired))
         } else {

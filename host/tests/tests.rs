@@ -15,3 +15,5 @@ mod memory;
 mod cache;
 // A 10×10 grid of axes as PNG within the default memory cap.
 mod small_multiples;
+// Operator fonts mapped into every instance (WAT guests), warnings read defensively.
+mod fonts;

@@ -8,16 +8,27 @@ use bytes::Bytes;
 use renderer_wasm::Format;
 
 use crate::runtime::{EMBEDDED_MODULE, EMBEDDED_MODULE_SHA256, MIB};
-use crate::{RenderFailure, RenderLimits, Runtime, RuntimeConfig};
+use crate::{FontCatalog, FontSet, RenderFailure, RenderLimits, Rendered, Runtime, RuntimeConfig};
 
 /// A renderer the server can share between its worker threads.
 pub trait Renderer: Send + Sync + 'static {
-    /// Renders one spec. Blocking and CPU-bound: the server calls it on a worker
-    /// thread, never on the async threads.
-    fn render(&self, spec: &[u8], format: Format) -> Result<Vec<u8>, RenderFailure>;
+    /// Renders one spec: the picture and the module's warnings. Blocking and
+    /// CPU-bound: the server calls it on a worker thread, never on the async threads.
+    fn render(&self, spec: &[u8], format: Format) -> Result<Rendered, RenderFailure>;
 
     /// Lowercase hex SHA-256 of the module that renders (reported by `/healthz`).
     fn module_sha256(&self) -> &str;
+
+    /// What decides a picture besides the spec (the module and the fonts), for
+    /// `ETag`s and the result cache.
+    fn render_identity(&self) -> &str {
+        self.module_sha256()
+    }
+
+    /// The operator fonts, if any (listed by `GET /fonts`).
+    fn fonts(&self) -> Option<&FontCatalog> {
+        None
+    }
 
     /// The exact module bytes that [`Renderer::render`] executes, served to browsers
     /// at `/pkg/renderer_wasm_bg.wasm` so that "what you preview is what the server
@@ -32,12 +43,20 @@ pub struct SandboxRenderer {
 }
 
 impl Renderer for SandboxRenderer {
-    fn render(&self, spec: &[u8], format: Format) -> Result<Vec<u8>, RenderFailure> {
-        self.runtime.render(spec, format, &self.limits)
+    fn render(&self, spec: &[u8], format: Format) -> Result<Rendered, RenderFailure> {
+        self.runtime.render_with_stats(spec, format, &self.limits).0
     }
 
     fn module_sha256(&self) -> &str {
         self.runtime.module_sha256()
+    }
+
+    fn render_identity(&self) -> &str {
+        self.runtime.render_identity()
+    }
+
+    fn fonts(&self) -> Option<&FontCatalog> {
+        self.runtime.fonts()
     }
 
     fn module_bytes(&self) -> Bytes {
@@ -70,6 +89,12 @@ pub fn build(args: &super::ServeArgs) -> Result<SandboxRenderer, super::ServeErr
         memory_bytes,
         fuel: args.fuel.or(defaults.fuel),
     };
+    let fonts = args
+        .font_dir
+        .as_deref()
+        .map(FontSet::load_dir)
+        .transpose()
+        .map_err(super::ServeError::Fonts)?;
     let base = RuntimeConfig::default();
     let config = RuntimeConfig {
         // As in `plotbox render`: `--fuel 0` turns metering off; the deadline still holds.
@@ -78,6 +103,7 @@ pub fn build(args: &super::ServeArgs) -> Result<SandboxRenderer, super::ServeErr
         max_concurrent_renders: u32::try_from(args.worker_count())
             .unwrap_or(u32::MAX)
             .max(base.max_concurrent_renders),
+        fonts,
         ..base
     };
     let runtime =

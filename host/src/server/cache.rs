@@ -1,13 +1,14 @@
 //! Entity tags and the in-memory cache of rendered pictures.
 //!
-//! A render is a pure function of (module, spec bytes, format, scale), so one SHA-256
-//! over those names a picture: it is the `ETag`, which lets clients revalidate with
+//! A render is a pure function of (module and operator fonts, spec bytes, format,
+//! scale), so one SHA-256 over those names a picture: it is the `ETag`, which lets clients revalidate with
 //! `If-None-Match` at no cost, and the key of a small LRU cache, so that a dashboard
 //! reloading the same charts costs no renders.
 
 use std::sync::Mutex;
 
 use bytes::Bytes;
+use hyper::header::HeaderValue;
 use lru::LruCache;
 use renderer_wasm::Format;
 use sha2::{Digest, Sha256};
@@ -17,9 +18,11 @@ use sha2::{Digest, Sha256};
 pub struct RenderKey([u8; 32]);
 
 impl RenderKey {
-    pub fn new(module_sha256: &str, spec: &[u8], format: Format) -> Self {
+    /// `render_identity`: the hash of the module and the fonts
+    /// ([`super::Renderer::render_identity`]).
+    pub fn new(render_identity: &str, spec: &[u8], format: Format) -> Self {
         let mut hash = Sha256::new();
-        hash.update(module_sha256.as_bytes());
+        hash.update(render_identity.as_bytes());
         // Field separators that cannot occur in a hex digest or a format tag keep
         // distinct inputs from hashing the same byte stream.
         hash.update(b"\0");
@@ -60,6 +63,20 @@ pub fn if_none_match_matches(header: &str, etag: &str) -> bool {
     })
 }
 
+/// A rendered picture with its `X-Plotbox-Warnings` header (absent when the render
+/// had none): a cache hit must answer exactly what the render answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cached {
+    pub picture: Bytes,
+    pub warnings: Option<HeaderValue>,
+}
+
+impl Cached {
+    fn size(&self) -> usize {
+        self.picture.len() + self.warnings.as_ref().map_or(0, HeaderValue::len)
+    }
+}
+
 /// A byte-budgeted LRU of rendered pictures (bytes, not a count, because pictures
 /// range from a few kB to megabytes); a budget of 0 disables it.
 pub struct RenderCache {
@@ -68,7 +85,7 @@ pub struct RenderCache {
 }
 
 struct CacheInner {
-    entries: LruCache<RenderKey, Bytes>,
+    entries: LruCache<RenderKey, Cached>,
     bytes: usize,
 }
 
@@ -83,7 +100,7 @@ impl RenderCache {
         }
     }
 
-    pub fn get(&self, key: &RenderKey) -> Option<Bytes> {
+    pub fn get(&self, key: &RenderKey) -> Option<Cached> {
         if self.budget == 0 {
             return None;
         }
@@ -94,21 +111,21 @@ impl RenderCache {
     /// Keeps a picture, evicting the least recently used ones to stay in budget.
     /// Pictures over an eighth of the budget are not kept: one huge PNG should not
     /// flush a dashboard's worth of small ones.
-    pub fn insert(&self, key: RenderKey, picture: Bytes) {
-        if picture.len() > self.budget / 8 {
+    pub fn insert(&self, key: RenderKey, entry: Cached) {
+        let added = entry.size();
+        if added > self.budget / 8 {
             return;
         }
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
-        let added = picture.len();
-        if let Some(old) = inner.entries.put(key, picture) {
-            inner.bytes -= old.len();
+        if let Some(old) = inner.entries.put(key, entry) {
+            inner.bytes -= old.size();
         }
         inner.bytes += added;
         while inner.bytes > self.budget {
             match inner.entries.pop_lru() {
-                Some((_, evicted)) => inner.bytes -= evicted.len(),
+                Some((_, evicted)) => inner.bytes -= evicted.size(),
                 None => break,
             }
         }
@@ -128,6 +145,13 @@ mod tests {
     use super::*;
 
     const MODULE: &str = "ab";
+
+    fn picture(bytes: Vec<u8>) -> Cached {
+        Cached {
+            picture: Bytes::from(bytes),
+            warnings: None,
+        }
+    }
 
     #[test]
     fn etag_depends_on_every_input() {
@@ -167,24 +191,41 @@ mod tests {
         let cache = RenderCache::new(800);
         let key = |i: u8| RenderKey::new(MODULE, &[i], Format::Svg);
         for i in 0..8 {
-            cache.insert(key(i), Bytes::from(vec![i; 100]));
+            cache.insert(key(i), picture(vec![i; 100]));
         }
         assert_eq!(cache.usage(), (800, 8));
         assert!(cache.get(&key(0)).is_some());
-        cache.insert(key(8), Bytes::from(vec![8; 100]));
+        cache.insert(key(8), picture(vec![8; 100]));
         assert_eq!(cache.usage(), (800, 8));
         assert!(cache.get(&key(1)).is_none(), "1 was least recently used");
-        assert_eq!(cache.get(&key(0)).as_deref(), Some(&[0u8; 100][..]));
+        assert_eq!(
+            cache.get(&key(0)).map(|entry| entry.picture),
+            Some(Bytes::from_static(&[0u8; 100]))
+        );
+    }
+
+    #[test]
+    fn keeps_warnings_with_the_picture_and_counts_them_in_the_budget() {
+        let cache = RenderCache::new(800);
+        let key = RenderKey::new(MODULE, b"w", Format::Svg);
+        let header = r#"["no font has U+6E29"]"#;
+        let warned = Cached {
+            picture: Bytes::from(vec![1; 60]),
+            warnings: Some(HeaderValue::from_static(header)),
+        };
+        cache.insert(key, warned.clone());
+        assert_eq!(cache.get(&key), Some(warned));
+        assert_eq!(cache.usage(), (60 + header.len(), 1));
     }
 
     #[test]
     fn skips_pictures_too_big_for_the_budget_and_zero_disables() {
         let cache = RenderCache::new(800);
         let key = RenderKey::new(MODULE, b"big", Format::Svg);
-        cache.insert(key, Bytes::from(vec![0; 101]));
+        cache.insert(key, picture(vec![0; 101]));
         assert!(cache.get(&key).is_none());
         let off = RenderCache::new(0);
-        off.insert(key, Bytes::from_static(b""));
+        off.insert(key, picture(Vec::new()));
         assert!(off.get(&key).is_none());
     }
 }

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Flags of `plotbox serve` (clap derive; flatten it into the CLI's subcommand).
@@ -55,6 +56,14 @@ pub struct ServeArgs {
     #[arg(long, env = "PLOTBOX_RENDER_NICENESS", default_value_t = super::priority::DEFAULT_RENDER_NICENESS,
           value_parser = clap::value_parser!(i32).range(0..=19))]
     pub render_niceness: i32,
+
+    /// Directory of operator fonts (*.ttf, *.otf, *.ttc, *.otc; not searched
+    /// recursively), used for `font.family`, `fontfamily` and characters DejaVu Sans
+    /// lacks, and listed at `GET /fonts`. Every file is checked at start-up; a broken
+    /// one stops the server from starting. They are mapped into each sandbox and do
+    /// not count against --memory-mb.
+    #[arg(long, env = "PLOTBOX_FONT_DIR")]
+    pub font_dir: Option<PathBuf>,
 
     /// Log format: one line per request, human-readable `text` or `json`.
     #[arg(long, env = "PLOTBOX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]

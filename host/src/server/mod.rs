@@ -6,6 +6,7 @@
 //! | `GET /render?spec=<url-encoded JSON>&format=&scale=` | the same picture, byte for byte, for `<img src>` |
 //! | `GET /schema.json` | the spec's JSON Schema |
 //! | `GET /examples.json` | `[{"name", "spec"}]`, the golden example specs |
+//! | `GET /fonts` | `{"families": [{"name", "source", "files", "styles"}]}`: the families a spec can name |
 //! | `GET /healthz` | liveness, with the module's SHA-256 (also in `X-Plotbox-Module-Sha256`) |
 //! | `GET /readyz` | 200 while a render would be admitted, else 503 |
 //! | `GET /metrics` | Prometheus text |
@@ -17,7 +18,7 @@
 //! SPEC.md's error JSON with the status of their kind ([`crate::RenderFailure::http_status`]). A bad
 //! `format` or `scale` query parameter is `invalid_spec` (400) without a `path`, its
 //! message naming the parameter. Pictures carry an `ETag` over (module, spec, format,
-//! scale); GET honours `If-None-Match` with 304 and is `Cache-Control: public`.
+//! scale, fonts); GET honours `If-None-Match` with 304 and is `Cache-Control: public`.
 //! SIGTERM or ctrl-c stops accepting, lets in-flight requests finish (at most
 //! `--shutdown-grace-s`), and returns.
 //!
@@ -84,6 +85,9 @@ pub enum ServeError {
     /// The renderer (the sandbox and its module) could not be built.
     #[error("cannot build the renderer: {0}")]
     Renderer(String),
+    /// `--font-dir` is unusable (unreadable, empty, or a broken font file).
+    #[error("{0}")]
+    Fonts(crate::FontDirError),
 }
 
 /// Runs `plotbox serve` until SIGTERM or ctrl-c: builds the renderer once, listens,

@@ -19,7 +19,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use renderer_wasm::{ErrorKind, Format};
 
 use super::backend::Renderer;
-use super::cache::{if_none_match_matches, RenderCache, RenderKey};
+use super::cache::{if_none_match_matches, Cached, RenderCache, RenderKey};
 use super::metrics::{format_index, Gauges, Metrics};
 use super::render::{PoolError, RenderPool};
 use super::request::RenderQuery;
@@ -32,6 +32,9 @@ pub const MODULE_SHA_HEADER: &str = "x-plotbox-module-sha256";
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// Whether a render came from the result cache (`hit`) or a worker (`miss`).
 pub const CACHE_HEADER: &str = "x-plotbox-cache";
+/// The module's warnings about a picture (e.g. a character no font has, drawn as a
+/// box), as a JSON array of ASCII strings; absent when there are none.
+pub const WARNINGS_HEADER: &str = "x-plotbox-warnings";
 /// Seconds a client should wait after `overloaded`: renders take milliseconds, so
 /// capacity comes back fast; the smallest whole value.
 const RETRY_AFTER_S: &str = "1";
@@ -44,6 +47,8 @@ pub type HttpResponse = Response<Full<Bytes>>;
 pub struct AppState {
     pub renderer: Arc<dyn Renderer>,
     pub module_sha256: String,
+    /// Names the module and the operator fonts: the `ETag`s and cache keys hash it.
+    pub render_identity: String,
     pub pool: RenderPool,
     pub cache: RenderCache,
     pub metrics: Metrics,
@@ -51,6 +56,7 @@ pub struct AppState {
     pub max_body: u64,
     schema: Bytes,
     healthz: Bytes,
+    fonts: Bytes,
     get_cache_control: HeaderValue,
     request_ids: RequestIds,
 }
@@ -74,6 +80,9 @@ impl AppState {
             "version": env!("CARGO_PKG_VERSION"),
         });
         let files = StaticFiles::new(renderer.module_bytes());
+        let fonts = serde_json::json!({
+            "families": crate::fonts::families(renderer.fonts()),
+        });
         let get_cache_control =
             HeaderValue::from_str(&format!("public, max-age={}", config.cache_max_age_s))
                 .unwrap_or(HeaderValue::from_static("no-cache"));
@@ -85,6 +94,8 @@ impl AppState {
             max_body: config.max_body,
             schema: Bytes::from(renderer_wasm::schema_json()),
             healthz: Bytes::from(healthz.to_string()),
+            fonts: Bytes::from(fonts.to_string()),
+            render_identity: renderer.render_identity().to_owned(),
             get_cache_control,
             request_ids: RequestIds::new(),
             module_sha256,
@@ -143,7 +154,7 @@ async fn route(state: &AppState, request: Request<Incoming>, path: &str) -> Repl
         "/render" if is_read => render_get(state, &request).await,
         "/render" if method == Method::POST => render_post(state, request).await,
         "/render" => method_not_allowed(method, path, "GET, HEAD, POST"),
-        "/healthz" | "/readyz" | "/metrics" | "/schema.json" if !is_read => {
+        "/healthz" | "/readyz" | "/metrics" | "/schema.json" | "/fonts" if !is_read => {
             method_not_allowed(method, path, "GET, HEAD")
         }
         "/healthz" => healthz(state),
@@ -154,6 +165,14 @@ async fn route(state: &AppState, request: Request<Incoming>, path: &str) -> Repl
             "application/json",
             state.schema.clone(),
         )),
+        "/fonts" => {
+            let mut response = with_body(StatusCode::OK, "application/json", state.fonts.clone());
+            // Fixed for the life of the process, but a restart may change the fonts.
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            Reply::ok(response)
+        }
         _ => match state.files.get(path) {
             Some(asset) if is_read => {
                 let mut response = if header_matches(request.headers(), &asset.etag) {
@@ -262,7 +281,7 @@ async fn render(
     is_get: bool,
     if_none_match: Option<&str>,
 ) -> Reply {
-    let key = RenderKey::new(&state.module_sha256, &spec, format);
+    let key = RenderKey::new(&state.render_identity, &spec, format);
     let etag = key.etag();
     if is_get && if_none_match.is_some_and(|header| if_none_match_matches(header, &etag)) {
         state.metrics.record_not_modified();
@@ -270,10 +289,15 @@ async fn render(
         picture_headers(state, response.headers_mut(), &etag, is_get, "hit");
         return Reply::ok(response);
     }
-    if let Some(picture) = state.cache.get(&key) {
+    if let Some(Cached { picture, warnings }) = state.cache.get(&key) {
         state.metrics.record_cache_hit();
         let mut response = with_body(StatusCode::OK, content_type(format), picture);
         picture_headers(state, response.headers_mut(), &etag, is_get, "hit");
+        if let Some(warnings) = warnings {
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static(WARNINGS_HEADER), warnings);
+        }
         return Reply::ok(response);
     }
 
@@ -285,12 +309,24 @@ async fn render(
     };
     let format_label = format_index(format);
     match state.pool.run(job).await {
-        Ok((Ok(picture), took)) => {
+        Ok((Ok(rendered), took)) => {
             state.metrics.record_render(format_label, Ok(()), took);
-            let picture = Bytes::from(picture);
-            state.cache.insert(key, picture.clone());
+            let picture = Bytes::from(rendered.picture);
+            let warnings = warnings_header(&rendered.warnings);
+            state.cache.insert(
+                key,
+                Cached {
+                    picture: picture.clone(),
+                    warnings: warnings.clone(),
+                },
+            );
             let mut response = with_body(StatusCode::OK, content_type(format), picture);
             picture_headers(state, response.headers_mut(), &etag, is_get, "miss");
+            if let Some(warnings) = warnings {
+                response
+                    .headers_mut()
+                    .insert(HeaderName::from_static(WARNINGS_HEADER), warnings);
+            }
             Reply::ok(response)
         }
         Ok((Err(err), took)) => {
@@ -317,6 +353,23 @@ async fn render(
                 .metrics
                 .record_render(format_label, Err(err.kind()), Default::default());
             render_error_reply(&err)
+        }
+    }
+}
+
+/// `X-Plotbox-Warnings`: the warnings as a JSON array, or `None` when there are none.
+/// The sandbox already made them printable ASCII, so the JSON is a valid header value;
+/// should that ever fail, the picture goes out without the header (and a log line).
+fn warnings_header(warnings: &[String]) -> Option<HeaderValue> {
+    if warnings.is_empty() {
+        return None;
+    }
+    let json = serde_json::to_string(warnings).ok()?;
+    match HeaderValue::from_str(&json) {
+        Ok(value) => Some(value),
+        Err(_) => {
+            tracing::warn!(%json, "warnings are not a valid header value; left out");
+            None
         }
     }
 }
