@@ -19,12 +19,73 @@
 //!    `dealloc(header, HEADER_LEN)`). The host may skip this when it throws the whole
 //!    instance away after one render, which is what `plotbox-host` does.
 //!
+//! 5. Optional, for operator fonts: `use_fonts(ptr, len) -> status` before `render`
+//!    says that a font blob ([`crate::fonts::encode_blob`]) lies at `ptr` for the life
+//!    of the instance (the host maps it there as a data segment, so that no font is
+//!    copied per render); `0` is success. After a successful `render`,
+//!    `warnings() -> header` points at a header as above whose data is a JSON array
+//!    of the render's warnings (ASCII strings).
+//!
 //! A guest panic aborts (wasm32 builds use `panic = abort`), which the host sees as a
 //! trap and reports as `internal`.
 //!
 //! All `unsafe` code of the crate is in this module.
 
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use crate::fonts::FontLibrary;
 use crate::{ErrorKind, Format, RenderError};
+
+thread_local! {
+    /// The fonts of this module instance: DejaVu Sans, and what `use_fonts` (host) or
+    /// `addFont` (browser) gave. The module is single-threaded.
+    static FONTS: RefCell<Arc<FontLibrary>> = RefCell::new(FontLibrary::embedded_only());
+    /// The font files given so far, for `addFont`, which rebuilds the library.
+    static FONT_FILES: RefCell<Vec<&'static [u8]>> = const { RefCell::new(Vec::new()) };
+    /// The warnings of the last render, for `warnings()`.
+    static WARNINGS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Adds font files to the instance's fonts; on error nothing changes. The files must
+/// live as long as the instance.
+pub fn add_fonts(files: &[&'static [u8]]) -> Result<(), String> {
+    FONT_FILES.with(|known| {
+        let mut all = known.borrow().clone();
+        all.extend_from_slice(files);
+        let library = FontLibrary::with_files(&all)
+            .map_err(|(index, error)| format!("font file {}: {error}", index + 1))?;
+        FONTS.with(|fonts| *fonts.borrow_mut() = Arc::new(library));
+        *known.borrow_mut() = all;
+        Ok(())
+    })
+}
+
+/// The font families a spec may name in this instance.
+pub fn family_names() -> Vec<String> {
+    FONTS.with(|fonts| {
+        fonts
+            .borrow()
+            .family_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
+/// Renders with the instance's fonts and keeps the warnings for [`last_warnings`].
+fn render_here(spec: &[u8], format: Format) -> Result<Vec<u8>, RenderError> {
+    let fonts = FONTS.with(|fonts| Arc::clone(&fonts.borrow()));
+    WARNINGS.with(|warnings| warnings.borrow_mut().clear());
+    let rendered = crate::render_with_fonts(spec, format, &crate::Limits::default(), &fonts)?;
+    WARNINGS.with(|warnings| *warnings.borrow_mut() = rendered.warnings);
+    Ok(rendered.picture)
+}
+
+/// The warnings of the last successful render of this instance.
+pub fn last_warnings() -> Vec<String> {
+    WARNINGS.with(|warnings| warnings.borrow().clone())
+}
 
 /// `format` argument of the raw `render` export: SVG.
 pub const FORMAT_SVG: u32 = 0;
@@ -53,7 +114,7 @@ pub fn format_from_raw(format: u32, scale: f64) -> Result<Format, RenderError> {
 
 /// Renders for the raw ABI: the status and the bytes the result header points at.
 pub fn render_raw(spec: &[u8], format: u32, scale: f64) -> (u32, Vec<u8>) {
-    let result = format_from_raw(format, scale).and_then(|format| crate::render(spec, format));
+    let result = format_from_raw(format, scale).and_then(|format| render_here(spec, format));
     match result {
         Ok(picture) => (STATUS_OK, picture),
         Err(error) => (STATUS_ERROR, error.to_json().into_bytes()),
@@ -62,7 +123,7 @@ pub fn render_raw(spec: &[u8], format: u32, scale: f64) -> (u32, Vec<u8>) {
 
 /// The browser's SVG render: the error is the SPEC.md error JSON.
 pub fn render_svg_text(spec: &str) -> Result<String, String> {
-    let bytes = crate::render(spec.as_bytes(), Format::Svg).map_err(|e| e.to_json())?;
+    let bytes = render_here(spec.as_bytes(), Format::Svg).map_err(|e| e.to_json())?;
     // The SVG encoder only writes UTF-8, so this fails only on a bug.
     String::from_utf8(bytes).map_err(|_| {
         RenderError::new(ErrorKind::Internal, "svg encoder produced invalid UTF-8").to_json()
@@ -71,12 +132,12 @@ pub fn render_svg_text(spec: &str) -> Result<String, String> {
 
 /// The browser's PNG render: the error is the SPEC.md error JSON.
 pub fn render_png_bytes(spec: &str, scale: f64) -> Result<Vec<u8>, String> {
-    crate::render(spec.as_bytes(), Format::Png { scale }).map_err(|e| e.to_json())
+    render_here(spec.as_bytes(), Format::Png { scale }).map_err(|e| e.to_json())
 }
 
 /// The browser's PDF render: the error is the SPEC.md error JSON.
 pub fn render_pdf_bytes(spec: &str) -> Result<Vec<u8>, String> {
-    crate::render(spec.as_bytes(), Format::Pdf).map_err(|e| e.to_json())
+    render_here(spec.as_bytes(), Format::Pdf).map_err(|e| e.to_json())
 }
 
 /// The crate version, as the browser's `version()` reports it.
@@ -89,7 +150,20 @@ mod raw {
     //! The `#[no_mangle]` exports. Pointers are wasm32 linear-memory offsets, so
     //! `usize` and `u32` are the same width here and the casts below are lossless.
 
-    use super::{render_raw, HEADER_LEN};
+    use super::{render_raw, HEADER_LEN, STATUS_ERROR, STATUS_OK};
+
+    /// A header (status, data pointer, data length) for `data`, both leaked to the
+    /// host, which frees them or drops the instance.
+    fn leak_result(status: u32, data: Vec<u8>) -> u32 {
+        let data = Box::into_raw(data.into_boxed_slice());
+        let data_len = data.len() as u32;
+        let header: Box<[u8]> = [status, data as *mut u8 as usize as u32, data_len]
+            .iter()
+            .flat_map(|word| word.to_le_bytes())
+            .collect();
+        debug_assert_eq!(header.len(), HEADER_LEN as usize);
+        Box::into_raw(header) as *mut u8 as usize as u32
+    }
 
     /// Reserves `len` bytes the host can write into; zero-initialized so that the
     /// host never observes stale data.
@@ -118,14 +192,31 @@ mod raw {
         // does not touch it while this call runs (wasm is single-threaded).
         let spec = unsafe { core::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
         let (status, data) = render_raw(spec, format, scale);
-        let data = Box::into_raw(data.into_boxed_slice());
-        let data_len = data.len() as u32;
-        let header: Box<[u8]> = [status, data as *mut u8 as usize as u32, data_len]
-            .iter()
-            .flat_map(|word| word.to_le_bytes())
-            .collect();
-        debug_assert_eq!(header.len(), HEADER_LEN as usize);
-        Box::into_raw(header) as *mut u8 as usize as u32
+        leak_result(status, data)
+    }
+
+    /// Takes the font blob at `ptr` as this instance's operator fonts.
+    #[no_mangle]
+    pub extern "C" fn use_fonts(ptr: u32, len: u32) -> u32 {
+        // SAFETY: the ABI contract is that `ptr`/`len` lie inside the module's memory
+        // and stay untouched for the life of the instance: the host maps the blob
+        // there as a data segment above every page the allocator hands out.
+        let blob: &'static [u8] =
+            unsafe { core::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
+        let added = crate::fonts::decode_blob(blob)
+            .map_err(|error| error.to_string())
+            .and_then(|files| super::add_fonts(&files));
+        match added {
+            Ok(()) => STATUS_OK,
+            Err(_) => STATUS_ERROR,
+        }
+    }
+
+    /// The warnings of the last render, as a JSON array of strings.
+    #[no_mangle]
+    pub extern "C" fn warnings() -> u32 {
+        let json = serde_json::to_vec(&super::last_warnings()).unwrap_or_else(|_| b"[]".to_vec());
+        leak_result(STATUS_OK, json)
     }
 }
 
@@ -150,6 +241,26 @@ mod browser {
     #[wasm_bindgen(js_name = renderPdf)]
     pub fn render_pdf(spec: &str) -> Result<Vec<u8>, JsValue> {
         super::render_pdf_bytes(spec).map_err(|json| JsValue::from_str(&json))
+    }
+
+    /// Adds a font file (TrueType, OpenType or a collection, as a `Uint8Array`) to
+    /// the fonts of every later render, as `plotbox --font-dir` does on the server;
+    /// returns the font families a spec may name. A file that does not parse is an
+    /// error and changes nothing.
+    #[wasm_bindgen(js_name = addFont)]
+    pub fn add_font(file: Vec<u8>) -> Result<Vec<String>, JsValue> {
+        // The fonts serve every later render of this module instance.
+        let file: &'static [u8] = Box::leak(file.into_boxed_slice());
+        super::add_fonts(&[file]).map_err(|message| JsValue::from_str(&message))?;
+        Ok(super::family_names())
+    }
+
+    /// The warnings of the last successful render (a character no font has, drawn as
+    /// a box).
+    // The raw ABI's export is `warnings`; this one needs another name.
+    #[wasm_bindgen(js_name = renderWarnings)]
+    pub fn render_warnings() -> Vec<String> {
+        super::last_warnings()
     }
 
     #[wasm_bindgen(js_name = schema)]

@@ -28,6 +28,7 @@
 pub mod abi;
 pub mod color;
 pub mod error;
+pub mod fonts;
 pub mod layout;
 mod parse;
 pub mod pdf;
@@ -62,14 +63,55 @@ pub fn render(spec: &[u8], format: Format) -> Result<Vec<u8>, RenderError> {
     render_with_limits(spec, format, &Limits::default())
 }
 
-/// Renders a spec document to the picture bytes.
+/// Renders a spec document to the picture bytes, in DejaVu Sans alone.
 pub fn render_with_limits(
     spec: &[u8],
     format: Format,
     limits: &Limits,
 ) -> Result<Vec<u8>, RenderError> {
-    // Shaped strings are cached for one render only: the next spec has other strings.
-    text::clear_cache();
+    render_with_fonts(spec, format, limits, &fonts::FontLibrary::embedded_only())
+        .map(|rendered| rendered.picture)
+}
+
+/// A picture, and what its reader should know about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub picture: Vec<u8>,
+    /// Things drawn other than asked, for a person: a character that no font has
+    /// (drawn as a box). ASCII only, so that they fit an HTTP header.
+    pub warnings: Vec<String>,
+}
+
+/// Renders a spec document with `fonts` (see [`fonts`]): the picture and its warnings.
+pub fn render_with_fonts(
+    spec: &[u8],
+    format: Format,
+    limits: &Limits,
+    fonts: &std::sync::Arc<fonts::FontLibrary>,
+) -> Result<Rendered, RenderError> {
+    text::with_library(fonts, || {
+        // Shaped strings are cached for one render only: the next spec has other
+        // strings.
+        text::clear_cache();
+        let picture = render_in_current_library(spec, format, limits)?;
+        let warnings = text::take_missing()
+            .into_iter()
+            .map(|ch| {
+                format!(
+                    "no font has the character U+{:04X}; it is drawn as a box",
+                    u32::from(ch)
+                )
+            })
+            .collect();
+        Ok(Rendered { picture, warnings })
+    })
+}
+
+fn render_in_current_library(
+    spec: &[u8],
+    format: Format,
+    limits: &Limits,
+) -> Result<Vec<u8>, RenderError> {
     let figure = parse_figure(spec)?;
     let scale = match format {
         Format::Svg | Format::Pdf => 1.0,

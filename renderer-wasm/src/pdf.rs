@@ -404,10 +404,13 @@ impl Page {
         if runs.iter().all(|run| run.shaped.glyphs.is_empty()) {
             return Ok(());
         }
-        let sources = std::iter::once(text.text.as_str()).chain(text.superscript.as_deref());
         let mut spelled = text.superscript.is_none();
         let mut placed = Vec::with_capacity(runs.len());
-        for (run, source) in runs.iter().zip(sources) {
+        for run in &runs {
+            let source = match (run.superscript, text.superscript.as_deref()) {
+                (true, Some(superscript)) => superscript,
+                _ => text.text.as_str(),
+            };
             let font = self.fonts.font_of(run)?;
             let (codes, run_spelled) = self.fonts.fonts[font].encode(&run.shaped, source);
             spelled &= run_spelled;
@@ -829,10 +832,9 @@ impl FontSet {
 }
 
 /// The bytes of the font a run is shaped in, and the face's index in them (for a
-/// collection): what the PDF subsets and embeds. Every run is in the embedded DejaVu
-/// Sans today; once runs name their font, its bytes come from here.
-fn font_source(_run: &text::Run) -> (&'static [u8], u32) {
-    (dejavu::sans::regular(), 0)
+/// collection): what the PDF subsets and embeds.
+fn font_source(run: &text::Run) -> (&'static [u8], u32) {
+    text::library().font(run.shaped.font).data()
 }
 
 /// One font as the PDF embeds it: the glyphs used so far, renumbered densely for the

@@ -168,7 +168,7 @@ struct Raster {
     clip: Option<ClipMask>,
     masks: Masks,
     /// Glyph outlines in font units, built on first use; `None` for blank glyphs.
-    glyphs: HashMap<u16, Option<Path>>,
+    glyphs: HashMap<(text::FontKey, u16), Option<Path>>,
     /// `None` draws every shape directly.
     sprites: Option<Sprites>,
 }
@@ -308,8 +308,8 @@ impl Raster {
             for glyph in &run.shaped.glyphs {
                 let path = self
                     .glyphs
-                    .entry(glyph.id.0)
-                    .or_insert_with(|| glyph_path(glyph.id));
+                    .entry((run.shaped.font, glyph.id.0))
+                    .or_insert_with(|| glyph_path(run.shaped.font, glyph.id));
                 if let Some(path) = path {
                     let transform = origin
                         .pre_translate(glyph.x as f32, glyph.y as f32)
@@ -449,9 +449,9 @@ fn simplify(points: &[Point], tolerance: f64) -> Vec<usize> {
         .collect()
 }
 
-fn glyph_path(id: ttf_parser::GlyphId) -> Option<Path> {
+fn glyph_path(font: text::FontKey, id: ttf_parser::GlyphId) -> Option<Path> {
     let mut builder = PathBuilder::new();
-    for segment in text::glyph_outline(id) {
+    for segment in text::glyph_outline(font, id) {
         match segment {
             text::OutlineSegment::MoveTo(x, y) => builder.move_to(x, y),
             text::OutlineSegment::LineTo(x, y) => builder.line_to(x, y),

@@ -81,7 +81,7 @@ pub enum Baseline {
     Bottom,
 }
 
-/// One line of text in the embedded font.
+/// One line of text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Text {
     /// The anchor point.
@@ -98,6 +98,9 @@ pub struct Text {
     /// Rotation in degrees about the anchor point, counter-clockwise (90 = reads
     /// bottom to top, as a y axis label).
     pub rotation: f64,
+    /// The font family; characters it lacks come from the fallback fonts (see
+    /// [`crate::text::runs`]).
+    pub family: crate::fonts::FamilyId,
 }
 
 /// A drawing primitive.

@@ -791,6 +791,10 @@ series_struct! {
         /// Font size in points (default: the figure font size, 10).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fontsize: Option<f64>,
+        /// Font family (default: the figure's `font.family`): DejaVu Sans or a family
+        /// of the operator's fonts.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fontfamily: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ha: Option<HAlign>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -832,6 +836,10 @@ series_struct! {
         /// Font size in points (default: the figure's font size).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fontsize: Option<f64>,
+        /// Font family (default: the figure's `font.family`): DejaVu Sans or a family
+        /// of the operator's fonts.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fontfamily: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ha: Option<HAlign>,
         #[serde(default, skip_serializing_if = "Option::is_none")]

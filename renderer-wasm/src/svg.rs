@@ -10,6 +10,7 @@
 //! map, and ids are assigned in order of first use. The same scene therefore gives the
 //! same string natively and in wasm32.
 
+use crate::text::FontKey;
 use ttf_parser::GlyphId;
 
 use crate::scene::{Color, Item, Point, Rect, Scene, Shape, Stroke, Text};
@@ -56,8 +57,8 @@ pub fn encode(scene: &Scene) -> String {
     svg.push_str("\" stroke-linejoin=\"round\">\n");
     if !body.glyphs.order.is_empty() || !body.clips.is_empty() {
         svg.push_str("<defs>\n");
-        for &glyph in &body.glyphs.order {
-            push_glyph_def(&mut svg, glyph);
+        for &(font, glyph) in &body.glyphs.order {
+            push_glyph_def(&mut svg, font, glyph);
         }
         for (index, clip) in body.clips.iter().enumerate() {
             svg.push_str("<clipPath id=\"c");
@@ -90,10 +91,11 @@ fn estimate_body_len(scene: &Scene) -> usize {
 /// The glyphs used so far, in order of first use.
 #[derive(Default)]
 struct GlyphSet {
-    order: Vec<GlyphId>,
-    /// Indexed by glyph id: whether the glyph was looked at yet and whether it has an
-    /// outline. A plain vector keeps lookups cheap and output free of hash order.
-    known: Vec<GlyphState>,
+    order: Vec<(FontKey, GlyphId)>,
+    /// Indexed by font key, then glyph id: whether the glyph was looked at yet and
+    /// whether it has an outline. Plain vectors keep lookups cheap and output free of
+    /// hash order.
+    known: Vec<Vec<GlyphState>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,21 +108,30 @@ enum GlyphState {
 
 impl GlyphSet {
     /// Records a use of `glyph`; false if it has nothing to draw.
-    fn use_glyph(&mut self, glyph: GlyphId) -> bool {
-        let index = usize::from(glyph.0);
-        if index >= self.known.len() {
-            self.known.resize(index + 1, GlyphState::Unknown);
+    fn use_glyph(&mut self, font: FontKey, glyph: GlyphId) -> bool {
+        let font_index = font.0 as usize;
+        if font_index >= self.known.len() {
+            self.known.resize_with(font_index + 1, Vec::new);
         }
-        if self.known[index] == GlyphState::Unknown {
-            let drawn = text::face().outline_glyph(glyph, &mut NoOutline).is_some();
-            self.known[index] = if drawn {
-                self.order.push(glyph);
+        let known = &mut self.known[font_index];
+        let index = usize::from(glyph.0);
+        if index >= known.len() {
+            known.resize(index + 1, GlyphState::Unknown);
+        }
+        if known[index] == GlyphState::Unknown {
+            let drawn = text::library()
+                .font(font)
+                .face()
+                .outline_glyph(glyph, &mut NoOutline)
+                .is_some();
+            known[index] = if drawn {
+                self.order.push((font, glyph));
                 GlyphState::Drawn
             } else {
                 GlyphState::Blank
             };
         }
-        self.known[index] == GlyphState::Drawn
+        known[index] == GlyphState::Drawn
     }
 }
 
@@ -273,12 +284,12 @@ impl Body {
 
     fn glyph_uses(&mut self, shaped: &text::Shaped) {
         for glyph in &shaped.glyphs {
-            if !self.glyphs.use_glyph(glyph.id) {
+            if !self.glyphs.use_glyph(shaped.font, glyph.id) {
                 continue;
             }
             let out = &mut self.out;
-            out.push_str("<use href=\"#g");
-            push_uint(out, u64::from(glyph.id.0));
+            out.push_str("<use href=\"#");
+            push_glyph_id(out, shaped.font, glyph.id);
             out.push('"');
             let x_units = if shaped.scale > 0.0 {
                 glyph.x / shaped.scale
@@ -318,11 +329,21 @@ impl ttf_parser::OutlineBuilder for NoOutline {
     fn close(&mut self) {}
 }
 
-fn push_glyph_def(out: &mut String, glyph: GlyphId) {
-    out.push_str("<path id=\"g");
+/// A glyph's element id: `g12` in DejaVu Sans, `f1g12` in operator font 1.
+fn push_glyph_id(out: &mut String, font: FontKey, glyph: GlyphId) {
+    if font != text::EMBEDDED {
+        out.push('f');
+        push_uint(out, u64::from(font.0));
+    }
+    out.push('g');
     push_uint(out, u64::from(glyph.0));
+}
+
+fn push_glyph_def(out: &mut String, font: FontKey, glyph: GlyphId) {
+    out.push_str("<path id=\"");
+    push_glyph_id(out, font, glyph);
     out.push_str("\" d=\"");
-    for segment in text::glyph_outline(glyph) {
+    for segment in text::glyph_outline(font, glyph) {
         match segment {
             text::OutlineSegment::MoveTo(x, y) => {
                 out.push('M');

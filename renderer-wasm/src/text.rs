@@ -25,10 +25,15 @@ use std::ops::Range;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
 use rustybuzz::{Direction, Script, ShapePlan, UnicodeBuffer};
 use ttf_parser::{Face, GlyphId};
 use unicode_bidi::BidiInfo;
 use unicode_script::UnicodeScript;
+
+use crate::fonts::{FamilyId, FontLibrary};
 
 /// Names a font for the shaping caches. A key must name the same font data for the
 /// life of the module instance: shaped strings are kept for one render, but shape
@@ -88,30 +93,57 @@ impl<'a> Font<'a> {
 /// The key of the embedded DejaVu Sans.
 pub const EMBEDDED: FontKey = FontKey(0);
 
+/// A new handle on the embedded DejaVu Sans, for a [`FontLibrary`] (each library
+/// keeps its own, so that a library's shaping state is its own).
+pub fn dejavu() -> Font<'static> {
+    // The font is a constant of this crate, not input: failing here is a build bug.
+    #[allow(clippy::expect_used)]
+    let font =
+        Font::parse(EMBEDDED, dejavu::sans::regular(), 0).expect("the embedded DejaVu Sans parses");
+    Font {
+        simple_text_is_exact: true,
+        ..font
+    }
+}
+
 /// The embedded font. Parsing is lazy and cheap; it happens once per process (per
 /// module instance, in the sandbox).
 pub fn embedded() -> &'static Font<'static> {
     static FONT: OnceLock<Font<'static>> = OnceLock::new();
-    FONT.get_or_init(|| {
-        // The font is a constant of this crate, not input: failing here is a build bug.
-        #[allow(clippy::expect_used)]
-        let font = Font::parse(EMBEDDED, dejavu::sans::regular(), 0)
-            .expect("the embedded DejaVu Sans parses");
-        Font {
-            simple_text_is_exact: true,
-            ..font
-        }
-    })
+    FONT.get_or_init(dejavu)
 }
 
-/// The parsed embedded font.
+/// The parsed embedded font: the line metrics of every text (see [`box_ascent`]).
 pub fn face() -> &'static Face<'static> {
     embedded().face()
 }
 
-/// The embedded font's file and face index (what the PDF encoder subsets and embeds).
-pub fn font_data() -> (&'static [u8], u32) {
-    embedded().data()
+thread_local! {
+    /// The fonts of the render running on this thread. Layout and the encoders reach
+    /// text through free functions, so the library is part of the render's
+    /// environment, like the shaping cache; [`with_library`] sets it for one render.
+    static LIBRARY: RefCell<Option<Arc<FontLibrary>>> = const { RefCell::new(None) };
+}
+
+/// Runs `render` with `library` as the fonts of every text it shapes or draws.
+pub fn with_library<R>(library: &Arc<FontLibrary>, render: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Arc<FontLibrary>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            LIBRARY.with(|current| *current.borrow_mut() = previous);
+        }
+    }
+    let previous = LIBRARY.with(|current| current.borrow_mut().replace(Arc::clone(library)));
+    let _restore = Restore(previous);
+    render()
+}
+
+/// The fonts of the current render: DejaVu Sans alone outside [`with_library`].
+pub fn library() -> Arc<FontLibrary> {
+    LIBRARY
+        .with(|current| current.borrow().clone())
+        .unwrap_or_else(FontLibrary::embedded_only)
 }
 
 /// The characters a glyph stands for: a byte range of the shaped string (the glyph's
@@ -139,60 +171,150 @@ impl TextRange {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlacedGlyph {
     pub id: GlyphId,
-    /// Offset of the glyph origin from the start of the string, in px.
+    /// Offset of the glyph origin from the start of its piece, in px.
     pub x: f64,
     /// Offset of the glyph origin below the baseline, in px (y down, as in the scene):
     /// negative for a mark raised above its base, 0 for nearly every glyph.
     pub y: f64,
-    /// The characters this glyph draws.
+    /// The characters this glyph draws (a byte range of the whole shaped string).
     pub text: TextRange,
 }
 
-/// A shaped single line of text, glyphs in visual order (left to right, also in
-/// right-to-left scripts).
+/// A piece of a shaped line drawn in one font, glyphs in visual order (left to right,
+/// also in right-to-left scripts).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shaped {
+    /// The font the glyph ids belong to.
+    pub font: FontKey,
     pub glyphs: Vec<PlacedGlyph>,
-    /// Advance width of the whole string, in px.
+    /// Advance width of the piece, in px.
     pub width: f64,
-    /// px per font unit at the requested size.
+    /// px per font unit of `font` at the requested size.
     pub scale: f64,
 }
 
-/// Shapes `text` at `size` px in the embedded font. Characters the font lacks become
-/// its `.notdef` box; control characters are shaped as spaces.
-pub fn shape(text: &str, size: f64) -> Shaped {
-    shape_in(embedded(), text, size)
+/// A shaped single line: its pieces in visual order, each in one font, with the
+/// offset of each piece's start from the line's start (px).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapedLine {
+    pub pieces: Vec<(f64, Shaped)>,
+    /// Advance width of the whole line, in px.
+    pub width: f64,
 }
 
-/// Shapes `text` at `size` px in `font`.
-pub fn shape_in(font: &Font<'_>, text: &str, size: f64) -> Shaped {
-    let scale = size / f64::from(font.face().units_per_em());
-    let line = cached_line(font, text);
-    // Positions stay in whole font units until here, so that a string measures the
-    // same at every size and whichever way it was shaped.
-    let glyphs = line
-        .glyphs
-        .iter()
-        .map(|glyph| PlacedGlyph {
+/// Shapes `text` at `size` px in `family` of the current [`library`], falling back
+/// character by character (the family, every operator font, DejaVu Sans). A character
+/// no font has becomes the family's `.notdef` box and is reported by
+/// [`take_missing`]; control characters are shaped as spaces.
+pub fn shape_line_in(family: FamilyId, text: &str, size: f64) -> ShapedLine {
+    let library = library();
+    let line = cached_line(&library, family, text);
+    let mut pieces: Vec<(f64, Shaped)> = Vec::new();
+    for (index, glyph) in line.glyphs.iter().enumerate() {
+        let starts_piece = pieces
+            .last()
+            .is_none_or(|(_, piece)| piece.font != glyph.font);
+        if starts_piece {
+            let font = library.font(glyph.font);
+            pieces.push((
+                glyph.pen * size,
+                Shaped {
+                    font: glyph.font,
+                    glyphs: Vec::new(),
+                    width: 0.0,
+                    scale: size / f64::from(font.face().units_per_em()),
+                },
+            ));
+        }
+        let Some((offset, piece)) = pieces.last_mut() else {
+            continue;
+        };
+        let piece_start = *offset / size;
+        piece.glyphs.push(PlacedGlyph {
             id: glyph.id,
-            x: glyph.x as f64 * scale,
-            y: f64::from(glyph.y_up.saturating_neg()) * scale,
+            // Whole-line positions are exact multiples of the font unit in ems, so a
+            // string measures the same at every size and whichever way it was shaped.
+            x: (glyph.x - piece_start) * size,
+            y: -glyph.y_up * size,
             text: glyph.text,
+        });
+        let piece_end = line
+            .glyphs
+            .get(index + 1)
+            .map_or(line.advance, |next| next.pen);
+        piece.width = (piece_end - piece_start) * size;
+    }
+    if pieces.is_empty() {
+        // An empty text still has a font and a place, as it had before fallback.
+        let key = library
+            .fallback_chain(family)
+            .first()
+            .copied()
+            .unwrap_or(EMBEDDED);
+        let scale = size / f64::from(library.font(key).face().units_per_em());
+        pieces.push((
+            0.0,
+            Shaped {
+                font: key,
+                glyphs: Vec::new(),
+                width: 0.0,
+                scale,
+            },
+        ));
+    }
+    ShapedLine {
+        pieces,
+        width: line.advance * size,
+    }
+}
+
+/// Shapes `text` at `size` px in DejaVu Sans (and the current library's fallbacks) as
+/// one piece: for text known to be in one font, and for tests.
+pub fn shape(text: &str, size: f64) -> Shaped {
+    let line = shape_line_in(FamilyId::default(), text, size);
+    let font = line
+        .pieces
+        .first()
+        .map_or(EMBEDDED, |(_, piece)| piece.font);
+    let scale = size / f64::from(library().font(font).face().units_per_em());
+    let glyphs = line
+        .pieces
+        .into_iter()
+        .flat_map(|(offset, piece)| {
+            piece.glyphs.into_iter().map(move |glyph| PlacedGlyph {
+                x: glyph.x + offset,
+                ..glyph
+            })
         })
         .collect();
     Shaped {
+        font,
         glyphs,
-        width: line.advance as f64 * scale,
+        width: line.width,
         scale,
     }
 }
 
-/// Forgets the shaped strings. Called at the start of each render, so that the cache
-/// holds only the strings of one spec (and what one spec can hold is bounded by its
-/// size). Shape plans are kept: they depend only on the font, a few per script.
+/// Forgets the shaped strings and the missing characters. Called at the start of each
+/// render, so that the cache holds only the strings of one spec (and what one spec
+/// can hold is bounded by its size). Shape plans are kept: they depend only on the
+/// font, a few per script.
 pub fn clear_cache() {
-    CACHE.with(|cache| cache.borrow_mut().lines.clear());
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        cache.lines.clear();
+        cache.missing.clear();
+    });
+}
+
+/// The characters that no font had since the last [`clear_cache`], in code point
+/// order: each was drawn as a box.
+pub fn take_missing() -> Vec<char> {
+    CACHE.with(|cache| {
+        std::mem::take(&mut cache.borrow_mut().missing)
+            .into_iter()
+            .collect()
+    })
 }
 
 thread_local! {
@@ -202,32 +324,39 @@ thread_local! {
 
 #[derive(Default)]
 struct Cache {
-    lines: HashMap<FontKey, HashMap<Box<str>, Rc<Line>>>,
-    plans: HashMap<(FontKey, Direction, Option<Script>), Rc<ShapePlan>>,
+    lines: HashMap<(u64, FamilyId), HashMap<Box<str>, Rc<Line>>>,
+    plans: HashMap<(u64, FontKey, Direction, Option<Script>), Rc<ShapePlan>>,
+    missing: BTreeSet<char>,
 }
 
-/// A shaped line in font units, independent of size.
+/// A shaped line in ems (font units ÷ units per em: exact binary fractions for
+/// DejaVu Sans's 2048), independent of size.
 #[derive(Debug, Default)]
 struct Line {
     glyphs: Vec<UnitGlyph>,
-    advance: i64,
+    advance: f64,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct UnitGlyph {
+    font: FontKey,
     id: GlyphId,
-    x: i64,
-    /// Font units, y up (HarfBuzz's y offset).
-    y_up: i32,
+    /// Where the pen stood before this glyph's advance.
+    pen: f64,
+    /// The glyph's origin: the pen plus the shaper's x offset.
+    x: f64,
+    /// y up (HarfBuzz's y offset).
+    y_up: f64,
     text: TextRange,
 }
 
-fn cached_line(font: &Font<'_>, text: &str) -> Rc<Line> {
+fn cached_line(library: &FontLibrary, family: FamilyId, text: &str) -> Rc<Line> {
+    let key = (library.id(), family);
     let hit = CACHE.with(|cache| {
         cache
             .borrow()
             .lines
-            .get(&font.key)
+            .get(&key)
             .and_then(|lines| lines.get(text))
             .cloned()
     });
@@ -237,12 +366,15 @@ fn cached_line(font: &Font<'_>, text: &str) -> Rc<Line> {
     if text.len() > u32::MAX as usize {
         return Rc::new(Line::default());
     }
-    let line = Rc::new(simple_line(font, text).unwrap_or_else(|| shape_line(font, text)));
+    let chain = library.fallback_chain(family);
+    let first = library.font(chain.first().copied().unwrap_or(EMBEDDED));
+    let line =
+        Rc::new(simple_line(first, text).unwrap_or_else(|| shape_line(library, &chain, text)));
     CACHE.with(|cache| {
         cache
             .borrow_mut()
             .lines
-            .entry(font.key)
+            .entry(key)
             .or_default()
             .insert(text.into(), Rc::clone(&line));
     });
@@ -251,7 +383,8 @@ fn cached_line(font: &Font<'_>, text: &str) -> Rc<Line> {
 
 /// Characters that [`simple_line`] shapes: printable ASCII and Latin-1 (less the
 /// soft hyphen, which HarfBuzz hides), and the thin space, minus sign and dashes of
-/// tick labels. None of them is right-to-left, a mark or a default-ignorable.
+/// tick labels. None of them is right-to-left, a mark or a default-ignorable, and
+/// DejaVu Sans has them all.
 fn is_simple(ch: char) -> bool {
     matches!(ch, ' '..='~' | '\u{A0}'..='\u{AC}' | '\u{AE}'..='\u{FF}')
         || matches!(ch, '\u{2009}' | '\u{2013}' | '\u{2014}' | '\u{2212}')
@@ -274,31 +407,35 @@ fn simple_line(font: &Font<'_>, text: &str) -> Option<Line> {
         return None;
     }
     let face = &font.face;
-    let mut line = Line {
-        glyphs: Vec::with_capacity(text.len()),
-        advance: 0,
-    };
+    let em = f64::from(face.units_per_em());
+    let mut glyphs = Vec::with_capacity(text.len());
+    let mut advance: i64 = 0;
     let mut previous = None;
     for (offset, ch) in text.char_indices() {
         let id = face.glyph_index(ch).unwrap_or(GlyphId(0));
         if let Some(left) = previous {
-            line.advance += i64::from(kerning(face, left, id));
+            advance += i64::from(kerning(face, left, id));
         }
         // `cached_line` refuses texts longer than u32::MAX bytes.
         let start = offset as u32;
-        line.glyphs.push(UnitGlyph {
+        glyphs.push(UnitGlyph {
+            font: font.key,
             id,
-            x: line.advance,
-            y_up: 0,
+            pen: advance as f64 / em,
+            x: advance as f64 / em,
+            y_up: 0.0,
             text: TextRange {
                 start,
                 end: start + ch.len_utf8() as u32,
             },
         });
-        line.advance += i64::from(face.glyph_hor_advance(id).unwrap_or(0));
+        advance += i64::from(face.glyph_hor_advance(id).unwrap_or(0));
         previous = Some(id);
     }
-    Some(line)
+    Some(Line {
+        glyphs,
+        advance: advance as f64 / em,
+    })
 }
 
 fn kerning(face: &Face<'_>, left: GlyphId, right: GlyphId) -> i16 {
@@ -312,8 +449,9 @@ fn kerning(face: &Face<'_>, left: GlyphId, right: GlyphId) -> i16 {
         .unwrap_or(0)
 }
 
-/// Shapes one line: bidi runs in visual order, each split into script runs.
-fn shape_line(font: &Font<'_>, text: &str) -> Line {
+/// Shapes one line: bidi runs in visual order, each split into script runs and those
+/// into runs of one font.
+fn shape_line(library: &FontLibrary, chain: &[FontKey], text: &str) -> Line {
     let mut line = Line::default();
     if text.is_empty() {
         return line;
@@ -326,13 +464,16 @@ fn shape_line(font: &Font<'_>, text: &str) -> Line {
         let (levels, runs) = bidi.visual_runs(paragraph, paragraph.range.clone());
         for run in runs {
             let rtl = levels.get(run.start).is_some_and(|level| level.is_rtl());
-            let mut pieces = script_runs(text, run);
-            // Within a right-to-left run the logically later script run is further left.
+            let mut pieces: Vec<(Range<usize>, FontKey)> = script_runs(text, run)
+                .into_iter()
+                .flat_map(|piece| font_runs(library, chain, text, piece))
+                .collect();
+            // Within a right-to-left run the logically later piece is further left.
             if rtl {
                 pieces.reverse();
             }
-            for piece in pieces {
-                buffer = shape_run(font, text, piece, rtl, buffer, &mut line);
+            for (piece, font) in pieces {
+                buffer = shape_run(library, font, text, piece, rtl, buffer, &mut line);
             }
         }
     }
@@ -367,10 +508,51 @@ fn script_runs(text: &str, run: Range<usize>) -> Vec<Range<usize>> {
     pieces
 }
 
-/// Shapes `range` of `text` in one direction and script and appends its glyphs to
-/// `line`. Takes and gives back the buffer, so that its allocation is reused.
+/// Splits a run of one script (byte range of `text`) by the font that draws each
+/// character: the first of `chain` that has it. Marks and joiners stay in the font of
+/// the character before them, so that they can attach to it; a character no font has
+/// stays in the first font (its `.notdef` box) and is recorded as missing.
+fn font_runs(
+    library: &FontLibrary,
+    chain: &[FontKey],
+    text: &str,
+    run: Range<usize>,
+) -> Vec<(Range<usize>, FontKey)> {
+    let first = chain.first().copied().unwrap_or(EMBEDDED);
+    let mut pieces: Vec<(Range<usize>, FontKey)> = Vec::new();
+    for (offset, ch) in text.get(run.clone()).unwrap_or("").char_indices() {
+        let at = run.start + offset;
+        let previous = pieces.last().map(|(_, font)| *font);
+        let attaches = ch.script() == unicode_script::Script::Inherited
+            || matches!(ch, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}');
+        let font = match previous {
+            Some(previous) if attaches => previous,
+            _ if ch.is_control() || ch.is_whitespace() => previous.unwrap_or(first),
+            _ => chain
+                .iter()
+                .copied()
+                .find(|key| library.font(*key).face().glyph_index(ch).is_some())
+                .unwrap_or_else(|| {
+                    CACHE.with(|cache| cache.borrow_mut().missing.insert(ch));
+                    first
+                }),
+        };
+        match pieces.last_mut() {
+            Some((range, last)) if *last == font => range.end = at + ch.len_utf8(),
+            _ => pieces.push((at..at + ch.len_utf8(), font)),
+        }
+    }
+    if pieces.is_empty() {
+        pieces.push((run, first));
+    }
+    pieces
+}
+
+/// Shapes `range` of `text` in one direction, script and font, and appends its glyphs
+/// to `line`. Takes and gives back the buffer, so that its allocation is reused.
 fn shape_run(
-    font: &Font<'_>,
+    library: &FontLibrary,
+    key: FontKey,
     text: &str,
     range: Range<usize>,
     rtl: bool,
@@ -380,6 +562,7 @@ fn shape_run(
     let Some(run_text) = text.get(range.clone()) else {
         return buffer;
     };
+    let font = library.font(key);
     // Neighbouring text decides joining at the run's edges (an Arabic letter before a
     // digit or a Latin word stays unjoined on that side either way, but a tatweel or
     // a zero-width joiner in the next run must count).
@@ -401,7 +584,7 @@ fn shape_run(
     // characters, and `script()` reports that as UNKNOWN; HarfBuzz plans that case
     // with no script, so must we.
     let script = Some(buffer.script()).filter(|script| *script != rustybuzz::script::UNKNOWN);
-    let plan = plan(font, direction, script);
+    let plan = plan(library, font, direction, script);
     let shaped = rustybuzz::shape_with_plan(font.shaper(), &plan, buffer);
 
     // Cluster starts in logical order: a glyph's characters run from its cluster's
@@ -417,25 +600,33 @@ fn shape_run(
         Ok(index) => starts.get(index + 1).copied().unwrap_or(range.end as u32),
         Err(_) => start,
     };
+    let em = f64::from(font.face().units_per_em());
     for (info, position) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
         line.glyphs.push(UnitGlyph {
+            font: key,
             id: GlyphId(u16::try_from(info.glyph_id).unwrap_or(0)),
-            x: line.advance + i64::from(position.x_offset),
-            y_up: position.y_offset,
+            pen: line.advance,
+            x: line.advance + f64::from(position.x_offset) / em,
+            y_up: f64::from(position.y_offset) / em,
             text: TextRange {
                 start: info.cluster,
                 end: end_of(info.cluster),
             },
         });
-        line.advance += i64::from(position.x_advance);
+        line.advance += f64::from(position.x_advance) / em;
     }
     shaped.clear()
 }
 
 /// The shape plan for a font, direction and script: compiling one walks the font's
 /// feature lists, far dearer than shaping a short label, so it is done once.
-fn plan(font: &Font<'_>, direction: Direction, script: Option<Script>) -> Rc<ShapePlan> {
-    let key = (font.key, direction, script);
+fn plan(
+    library: &FontLibrary,
+    font: &Font<'_>,
+    direction: Direction,
+    script: Option<Script>,
+) -> Rc<ShapePlan> {
+    let key = (library.id(), font.key, direction, script);
     if let Some(plan) = CACHE.with(|cache| cache.borrow().plans.get(&key).cloned()) {
         return plan;
     }
@@ -446,9 +637,10 @@ fn plan(font: &Font<'_>, direction: Direction, script: Option<Script>) -> Rc<Sha
     plan
 }
 
-/// Advance width of `text` at `size` px.
-pub fn measure(text: &str, size: f64) -> f64 {
-    shape(text, size).width
+/// Advance width of `text` at `size` px in `family`.
+pub fn measure(family: FamilyId, text: &str, size: f64) -> f64 {
+    let library = library();
+    cached_line(&library, family, text).advance * size
 }
 
 /// Size of a superscript relative to its base (mathtext's `SHRINK_FACTOR`).
@@ -458,11 +650,18 @@ pub const SUPERSCRIPT_SCALE: f64 = 0.7;
 pub const SUPERSCRIPT_RAISE: f64 = 0.45;
 
 /// Advance width of `text` followed by an optional superscript, at `size` px.
-pub fn measure_with_superscript(text: &str, superscript: Option<&str>, size: f64) -> f64 {
-    measure(text, size) + superscript.map_or(0.0, |s| measure(s, size * SUPERSCRIPT_SCALE))
+pub fn measure_with_superscript(
+    family: FamilyId,
+    text: &str,
+    superscript: Option<&str>,
+    size: f64,
+) -> f64 {
+    measure(family, text, size)
+        + superscript.map_or(0.0, |s| measure(family, s, size * SUPERSCRIPT_SCALE))
 }
 
-/// One piece of a text drawn at a single size: the main string or its superscript.
+/// One piece of a text drawn in one font at a single size: the main string (or a
+/// piece of it, where fonts change) or its superscript.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
     pub shaped: Shaped,
@@ -470,30 +669,38 @@ pub struct Run {
     /// right and y down, before the text's rotation.
     pub dx: f64,
     pub dy: f64,
+    /// Whether the run is (a piece of) the text's superscript, not its main string.
+    pub superscript: bool,
 }
 
-/// The runs of a scene text, placed. Both encoders draw text through this, so
-/// anchoring and superscripts cannot differ between SVG and PNG.
+/// The runs of a scene text, placed. Every encoder draws text through this, so
+/// anchoring, fallback and superscripts cannot differ between SVG, PNG and PDF.
 pub fn runs(text: &crate::scene::Text) -> Vec<Run> {
-    let main = shape(&text.text, text.size);
+    let main = shape_line_in(text.family, &text.text, text.size);
     let superscript = text
         .superscript
         .as_deref()
-        .map(|s| shape(s, text.size * SUPERSCRIPT_SCALE));
+        .map(|s| shape_line_in(text.family, s, text.size * SUPERSCRIPT_SCALE));
     let width = main.width + superscript.as_ref().map_or(0.0, |s| s.width);
     let (dx, dy) = run_origin(width, text.size, text.anchor, text.baseline);
     let main_width = main.width;
-    let mut runs = vec![Run {
-        shaped: main,
-        dx,
-        dy,
-    }];
-    if let Some(shaped) = superscript {
-        runs.push(Run {
+    let mut runs: Vec<Run> = main
+        .pieces
+        .into_iter()
+        .map(|(offset, shaped)| Run {
             shaped,
-            dx: dx + main_width,
+            dx: dx + offset,
+            dy,
+            superscript: false,
+        })
+        .collect();
+    if let Some(line) = superscript {
+        runs.extend(line.pieces.into_iter().map(|(offset, shaped)| Run {
+            shaped,
+            dx: dx + main_width + offset,
             dy: dy - SUPERSCRIPT_RAISE * text.size,
-        });
+            superscript: true,
+        }));
     }
     runs
 }
@@ -583,7 +790,7 @@ pub enum OutlineSegment {
 
 /// The outline of one glyph, which both encoders draw, so SVG and PNG text have the
 /// same shape. Empty for glyphs with no outline (space).
-pub fn glyph_outline(id: GlyphId) -> Vec<OutlineSegment> {
+pub fn glyph_outline(font: FontKey, id: GlyphId) -> Vec<OutlineSegment> {
     struct Collect(Vec<OutlineSegment>);
     impl ttf_parser::OutlineBuilder for Collect {
         fn move_to(&mut self, x: f32, y: f32) {
@@ -604,7 +811,12 @@ pub fn glyph_outline(id: GlyphId) -> Vec<OutlineSegment> {
     }
     let mut collect = Collect(Vec::new());
     // A glyph without an outline yields None and whatever it pushed is meaningless.
-    if face().outline_glyph(id, &mut collect).is_none() {
+    if library()
+        .font(font)
+        .face()
+        .outline_glyph(id, &mut collect)
+        .is_none()
+    {
         return Vec::new();
     }
     collect.0
@@ -670,15 +882,22 @@ mod tests {
 
     #[test]
     fn wider_strings_measure_wider() {
-        assert!(measure("0000", 10.0) > measure("00", 10.0));
-        assert!((measure("00", 20.0) - 2.0 * measure("00", 10.0)).abs() < 1e-9);
+        assert!(
+            measure(FamilyId::default(), "0000", 10.0) > measure(FamilyId::default(), "00", 10.0)
+        );
+        assert!(
+            (measure(FamilyId::default(), "00", 20.0)
+                - 2.0 * measure(FamilyId::default(), "00", 10.0))
+            .abs()
+                < 1e-9
+        );
     }
 
     #[test]
     fn font_metrics_are_sane() {
         assert!(ascent(10.0) > cap_height(10.0));
         assert!(descent(10.0) > 0.0);
-        assert_eq!(measure("", 12.0), 0.0);
+        assert_eq!(measure(FamilyId::default(), "", 12.0), 0.0);
     }
 
     #[test]
@@ -791,8 +1010,8 @@ mod tests {
                 }
                 let pair: String = [left, right].into_iter().collect();
                 let expected = advance(left) + advance(right) + kern_table(left, right);
-                let full = shape_line(embedded(), &pair).advance;
-                assert_eq!(full, i64::from(expected), "{pair:?}");
+                let full = full_line(&pair).advance;
+                assert_eq!(full * 2048.0, f64::from(expected), "{pair:?}");
             }
         }
     }
@@ -881,10 +1100,16 @@ mod tests {
         }
     }
 
+    /// The line as the full shaper gives it, in DejaVu Sans alone.
+    fn full_line(text: &str) -> Line {
+        let library = FontLibrary::embedded_only();
+        shape_line(&library, &library.fallback_chain(FamilyId::default()), text)
+    }
+
     /// The line both ways, as comparable values; None when the fast path declines.
     fn both_ways(text: &str) -> Option<(String, String)> {
         let simple = simple_line(embedded(), text)?;
-        let full = shape_line(embedded(), text);
+        let full = full_line(text);
         Some((format!("{simple:?}"), format!("{full:?}")))
     }
 

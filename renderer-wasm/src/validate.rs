@@ -15,12 +15,14 @@
 
 use crate::color;
 use crate::error::{pointer_push, RenderError};
+use crate::fonts::{FamilyId, FontLibrary};
 use crate::layout::axis::{self, Limits as AxisLimits};
 use crate::layout::series;
 use crate::layout::theme::{Palette, SeriesLook, Style, DEFAULT_DPI, DEFAULT_FONT_SIZE};
 use crate::resolve::{self, AxisKind};
 use crate::scene::Color;
 use crate::spec::*;
+use crate::text;
 
 /// Bounds on what one spec may ask for.
 #[derive(Debug, Clone, PartialEq)]
@@ -176,21 +178,11 @@ pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigu
         None => DEFAULT_FONT_SIZE,
         Some(size) => in_range("/font/size", "font size", size, 1.0, 500.0)?,
     };
+    let fonts = text::library();
+    let mut style = Style::new(dpi, font_size);
     if let Some(family) = figure.font.as_ref().and_then(|f| f.family.as_deref()) {
-        if !KNOWN_FAMILIES
-            .iter()
-            .any(|known| known.eq_ignore_ascii_case(family))
-        {
-            return Err(RenderError::invalid(
-                "/font/family",
-                format!(
-                    "font family `{family}` is not available; the fonts are: {}",
-                    KNOWN_FAMILIES.join(", ")
-                ),
-            ));
-        }
+        style.family = font_family(&fonts, "/font/family", family)?;
     }
-    let style = Style::new(dpi, font_size);
     let device_pixels = (width as f64 * scale).round() * (height as f64 * scale).round();
     if device_pixels > limits.max_device_pixels as f64 {
         return Err(RenderError::too_large(
@@ -301,9 +293,18 @@ pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigu
     })
 }
 
-/// The font families a spec may name: the embedded one, under its own name and
-/// matplotlib's generic default.
-pub const KNOWN_FAMILIES: [&str; 2] = ["DejaVu Sans", "sans-serif"];
+/// The family a spec names, from the render's fonts (see [`crate::fonts`]).
+fn font_family(fonts: &FontLibrary, path: &str, name: &str) -> Result<FamilyId, RenderError> {
+    fonts.family(name).ok_or_else(|| {
+        RenderError::invalid(
+            path,
+            format!(
+                "font family `{name}` is not available; the fonts are: {}",
+                fonts.family_names().join(", ")
+            ),
+        )
+    })
+}
 
 /// The dpi a spec may ask for; the canvas limits bound the resulting pixel size.
 pub const DPI_RANGE: (f64, f64) = (1.0, 2400.0);
@@ -318,10 +319,12 @@ fn resolve_axes(
 ) -> Result<ResolvedAxes, RenderError> {
     let [x_kind, y_kind, y2_kind] = resolve::resolve_axes_data(base, &mut spec)?;
     let mut cycle = 0usize;
+    let fonts = text::library();
     let looks: Vec<SeriesLook> = spec
         .series
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(index, s)| {
             let common = s.common();
             let alpha = common.alpha.unwrap_or(1.0);
             let own = common.color.and_then(color::parse);
@@ -344,9 +347,19 @@ fn resolve_axes(
                 }),
                 _ => None,
             };
-            style.series_look(s, color, point_colors)
+            let mut look = style.series_look(s, color, point_colors);
+            let family = match s {
+                Series::Text(t) => t.fontfamily.as_deref(),
+                Series::Annotation(a) => a.fontfamily.as_deref(),
+                _ => None,
+            };
+            if let Some(name) = family {
+                look.family =
+                    font_family(&fonts, &format!("{base}/series/{index}/fontfamily"), name)?;
+            }
+            Ok(look)
         })
-        .collect();
+        .collect::<Result<_, RenderError>>()?;
     let log = |a: &Option<Axis>| a.as_ref().and_then(|a| a.scale) == Some(Scale::Log);
     let twin = spec.y2.is_some()
         || spec

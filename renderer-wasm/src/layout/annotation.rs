@@ -59,6 +59,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, a: &AnnotationSeries, look: &Ser
             VAlign::Bottom => Baseline::Bottom,
         },
         rotation: 0.0,
+        family: look.family,
     };
     let arrow = a.arrow.unwrap_or(ArrowStyle::None);
     if arrow != ArrowStyle::None && !a.text.is_empty() {

@@ -417,7 +417,7 @@ pub fn collide(ticks: &[Tick], scale: &AxisScale, direction: Direction, style: &
         .filter_map(|t| {
             let p = scale.px(t.value)?;
             let half = match direction {
-                Direction::Horizontal => label_width(&t.label, size) / 2.0,
+                Direction::Horizontal => label_width(&t.label, style) / 2.0,
                 Direction::Vertical => label_height(size) / 2.0,
             };
             Some((p - half, p + half))
@@ -428,8 +428,13 @@ pub fn collide(ticks: &[Tick], scale: &AxisScale, direction: Direction, style: &
 }
 
 /// Width of a tick label as drawn, superscript included.
-pub fn label_width(label: &Label, size: f64) -> f64 {
-    text::measure_with_superscript(&drawn_text(label), label.superscript.as_deref(), size)
+pub fn label_width(label: &Label, style: &Style) -> f64 {
+    text::measure_with_superscript(
+        style.family,
+        &drawn_text(label),
+        label.superscript.as_deref(),
+        style.font_size,
+    )
 }
 
 /// The text of a label as drawn: in a `2×10³` label the `×` gets mathtext's space

@@ -52,7 +52,7 @@ pub fn width(height: f64, ticks: &AxisTicks, style: &Style) -> f64 {
     let labels = ticks
         .major
         .iter()
-        .map(|t| axis::label_width(&t.label, style.font_size))
+        .map(|t| axis::label_width(&t.label, style))
         .fold(0.0, f64::max);
     strip_width(height) + style.tick_length.round() + style.tick_pad + labels
 }
@@ -166,6 +166,7 @@ pub fn draw(
                 anchor: Anchor::Start,
                 baseline: Baseline::Bottom,
                 rotation: 0.0,
+                family: style.family,
             }),
         );
     }

@@ -77,7 +77,7 @@ pub fn arrange(labels: &[&str], position: LegendPosition, style: &Style) -> Arra
                 .iter()
                 .skip(c * rows)
                 .take(rows)
-                .map(|l| text::measure(l, em))
+                .map(|l| text::measure(style.family, l, em))
                 .fold(0.0, f64::max)
         })
         .collect();
@@ -270,7 +270,7 @@ pub fn draw(
         for entry in column {
             let middle = top + row / 2.0;
             draw_handle(scene, &entry.handle, column_x, handle_w, middle, style);
-            widest = widest.max(text::measure(&entry.label, em));
+            widest = widest.max(text::measure(style.family, &entry.label, em));
             scene.push(
                 None,
                 Shape::Text(Text {
@@ -285,6 +285,7 @@ pub fn draw(
                     anchor: Anchor::Start,
                     baseline: Baseline::Alphabetic,
                     rotation: 0.0,
+                    family: style.family,
                 }),
             );
             top += row + LABEL_SPACING * em;
@@ -534,7 +535,11 @@ mod tests {
         assert!(
             long_w
                 > short.unwrap_or(f64::INFINITY)
-                    + text::measure("a much longer lab", Style::default().font_size)
+                    + text::measure(
+                        Default::default(),
+                        "a much longer lab",
+                        Style::default().font_size
+                    )
                     - 1.0
         );
     }

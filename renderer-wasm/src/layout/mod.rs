@@ -31,6 +31,7 @@ pub mod series;
 pub mod theme;
 pub mod ticker;
 
+use crate::fonts::FamilyId;
 use axis::{AxisScale, Direction, Limits};
 use legend::Entry;
 use series::{Canvas, Prepared};
@@ -92,7 +93,12 @@ pub fn build_scene_with_report(figure: &ValidFigure) -> (Scene, Vec<AxesReport>)
     // layout's pad, so the grid itself reaches the figure's edges.
     let mut grid_top = 0.0;
     let suptitle = figure.title.as_deref().map(|title| {
-        let size = fit_size(title, style.title_size, figure.width - 2.0 * pad);
+        let size = fit_size(
+            title,
+            style.title_size,
+            figure.width - 2.0 * pad,
+            style.family,
+        );
         grid_top = pad + text::box_ascent(size) + text::box_descent(size) + pad;
         (title, size)
     });
@@ -203,6 +209,7 @@ pub fn build_scene_with_report(figure: &ValidFigure) -> (Scene, Vec<AxesReport>)
             },
             Anchor::Middle,
             palette.foreground,
+            style.family,
         );
         keep_inside(&mut text, figure.width, figure.height);
         scene.push(None, Shape::Text(text));
@@ -430,7 +437,7 @@ impl<'a> Panel<'a> {
             .major
             .iter()
             .chain(&self.y_ticks.minor)
-            .map(|t| axis::label_width(&t.label, style.font_size))
+            .map(|t| axis::label_width(&t.label, style))
             .fold(0.0, f64::max);
         let line = axis::label_height(style.font_size);
         let side = |label_width: f64, label: Option<&str>| {
@@ -451,7 +458,7 @@ impl<'a> Panel<'a> {
                 .major
                 .iter()
                 .chain(&self.y2_ticks.minor)
-                .map(|t| axis::label_width(&t.label, style.font_size))
+                .map(|t| axis::label_width(&t.label, style))
                 .fold(0.0, f64::max);
             right_side += side(self.y2_label_width, axis_label(&self.axes.y2));
         }
@@ -480,10 +487,7 @@ impl<'a> Panel<'a> {
             .iter()
             .chain(&self.x_ticks.minor)
             .filter_map(|t| {
-                Some(
-                    scale.px(t.value)? + axis::label_width(&t.label, style.font_size) / 2.0
-                        - estimate,
-                )
+                Some(scale.px(t.value)? + axis::label_width(&t.label, style) / 2.0 - estimate)
             })
             .fold(0.0, f64::max);
         self.right = colorbar + right_side.max(overhang.max(0.0)) + style.layout_pad;
@@ -592,7 +596,12 @@ impl<'a> Panel<'a> {
         }
         let center_x = plot.x + plot.w / 2.0;
         if let Some(title) = self.axes.title.as_deref().filter(|t| !t.is_empty()) {
-            let size = fit_size(title, style.title_size, plot.w + self.left + self.right);
+            let size = fit_size(
+                title,
+                style.title_size,
+                plot.w + self.left + self.right,
+                style.family,
+            );
             let y = plot.y - style.title_pad;
             scene.push(
                 None,
@@ -602,6 +611,7 @@ impl<'a> Panel<'a> {
                     Point { x: center_x, y },
                     Anchor::Middle,
                     fg,
+                    style.family,
                 )),
             );
         }
@@ -761,6 +771,7 @@ impl<'a> Panel<'a> {
                 },
                 Anchor::End,
                 fg,
+                style.family,
             );
             text.baseline = Baseline::Top;
             scene.push(None, Shape::Text(text));
@@ -781,6 +792,7 @@ impl<'a> Panel<'a> {
                     },
                     anchor,
                     fg,
+                    style.family,
                 );
                 scene.push(None, Shape::Text(text));
             }
@@ -788,7 +800,7 @@ impl<'a> Panel<'a> {
 
         let center_x = plot.x + plot.w / 2.0;
         if let Some(label) = axis_label(&self.axes.x) {
-            let size = fit_size(label, style.font_size, plot.w + self.left);
+            let size = fit_size(label, style.font_size, plot.w + self.left, style.family);
             let y =
                 plot.bottom() + self.x_tick_zone(style) + style.label_pad + text::box_ascent(size);
             scene.push(
@@ -799,6 +811,7 @@ impl<'a> Panel<'a> {
                     Point { x: center_x, y },
                     Anchor::Middle,
                     fg,
+                    style.family,
                 )),
             );
         }
@@ -814,7 +827,7 @@ impl<'a> Panel<'a> {
         for (label, left) in y_labels {
             let Some(label) = label else { continue };
             // Centred on the plot, the label may not reach into a figure title above.
-            let size = fit_size(label, style.font_size, plot.h);
+            let size = fit_size(label, style.font_size, plot.h, style.family);
             let x = if left {
                 plot.x
                     - tick_length
@@ -839,6 +852,7 @@ impl<'a> Panel<'a> {
                 },
                 Anchor::Middle,
                 fg,
+                style.family,
             );
             text.rotation = 90.0;
             scene.push(None, Shape::Text(text));
@@ -930,7 +944,14 @@ pub(crate) fn tick_label(
     color: Color,
     style: &Style,
 ) -> Shape {
-    let mut text = decoration(&axis::drawn_text(label), style.font_size, at, anchor, color);
+    let mut text = decoration(
+        &axis::drawn_text(label),
+        style.font_size,
+        at,
+        anchor,
+        color,
+        style.family,
+    );
     text.superscript = label.superscript.clone();
     Shape::Text(text)
 }
@@ -944,7 +965,14 @@ pub(crate) fn beside(edge: f64, position: f64, style: &Style) -> Point {
     }
 }
 
-fn decoration(text: &str, size: f64, at: Point, anchor: Anchor, color: Color) -> Text {
+fn decoration(
+    text: &str,
+    size: f64,
+    at: Point,
+    anchor: Anchor,
+    color: Color,
+    family: FamilyId,
+) -> Text {
     Text {
         at,
         text: text.to_string(),
@@ -954,12 +982,13 @@ fn decoration(text: &str, size: f64, at: Point, anchor: Anchor, color: Color) ->
         anchor,
         baseline: Baseline::Alphabetic,
         rotation: 0.0,
+        family,
     }
 }
 
 /// `size`, or smaller if `text` would be wider than `room`.
-fn fit_size(text: &str, size: f64, room: f64) -> f64 {
-    let width = text::measure(text, size);
+fn fit_size(text: &str, size: f64, room: f64, family: FamilyId) -> f64 {
+    let width = text::measure(family, text, size);
     if width <= room || width <= 0.0 {
         size
     } else {
@@ -970,7 +999,7 @@ fn fit_size(text: &str, size: f64, room: f64) -> f64 {
 /// The box a text occupies on the canvas (horizontal, or rotated by 90°): matplotlib's
 /// line box, from the top of `l` to the bottom of `p`, and higher for a superscript.
 pub fn text_box(t: &Text) -> Rect {
-    let width = text::measure_with_superscript(&t.text, t.superscript.as_deref(), t.size);
+    let width = text::measure_with_superscript(t.family, &t.text, t.superscript.as_deref(), t.size);
     let mut ascent = text::box_ascent(t.size);
     if t.superscript.is_some() {
         ascent = ascent.max(text::superscript_top(t.size));

@@ -288,6 +288,7 @@ pub fn draw(
             anchor,
             baseline: Baseline::Middle,
             rotation: 0.0,
+            family: style.family,
         };
         if let Some(label) = label_of(w) {
             let at = (

@@ -880,6 +880,7 @@ fn draw_bar_labels(
                 anchor,
                 baseline,
                 rotation: 0.0,
+                family: canvas.style.family,
             }),
         );
     }
@@ -1179,6 +1180,7 @@ pub fn draw(scene: &mut Scene, canvas: &Canvas, styled: &Styled<'_>) -> Option<H
                                 VAlign::Bottom => Baseline::Bottom,
                             },
                             rotation: 0.0,
+                            family: look.family,
                         }),
                     );
                 }

@@ -5,6 +5,7 @@
 //! "What is the default X" has its answer here and nowhere else: validation resolves a
 //! spec against a [`Style`], and layout reads only resolved pixel values.
 
+use crate::fonts::FamilyId;
 use crate::scene::Color;
 use crate::spec::{DashStyle, Marker, Series, Theme};
 
@@ -99,6 +100,8 @@ pub struct Style {
     pub cap_size: f64,
     pub legend_frame_width: f64,
     pub layout_pad: f64,
+    /// `font.family`: the family of every text that names none.
+    pub family: FamilyId,
 }
 
 impl Style {
@@ -125,6 +128,7 @@ impl Style {
             cap_size: px(rc::CAP_SIZE),
             legend_frame_width: px(rc::PATCH_WIDTH),
             layout_pad: px(rc::LAYOUT_PAD),
+            family: FamilyId::default(),
         }
     }
 
@@ -161,6 +165,8 @@ pub struct SeriesLook {
     pub cap_size: f64,
     /// `text` size.
     pub font_size: f64,
+    /// `text` and `annotation` family.
+    pub family: FamilyId,
 }
 
 impl Style {
@@ -184,6 +190,7 @@ impl Style {
             point_sizes: None,
             cap_size: self.cap_size,
             font_size: self.font_size,
+            family: self.family,
         };
         let line = |look: &mut SeriesLook, width, style: Option<DashStyle>, marker, size| {
             look.line_width = px(width, self.line_width);
