@@ -40,7 +40,8 @@ fresh_install() {
 import datetime, sys, plotbox
 png = plotbox.render({"series": [{"type": "line", "y": [1, 3, 2]}]})
 svg = plotbox.render('{"series": [{"type": "bar", "y": [1, 3, 2]}]}', format="svg")
-assert png[:8] == b"\x89PNG\r\n\x1a\n" and b"<svg" in svg
+pdf = plotbox.render({"title": "t", "series": [{"type": "line", "y": [1, 3, 2]}]}, format="pdf")
+assert png[:8] == b"\x89PNG\r\n\x1a\n" and b"<svg" in svg and pdf[:5] == b"%PDF-"
 # The builder, dates included, without numpy or pandas installed.
 fig, ax = plotbox.subplots()
 ax.plot([datetime.date(2026, 3, 1), datetime.date(2026, 3, 2)], [1, 2], "o-")

@@ -93,12 +93,36 @@ def test_figure_render_and_savefig_give_the_bytes_of_render(tmp_path):
     assert png_image(expected_png).size == (600, 300)
 
 
+def test_savefig_writes_a_pdf_for_a_pdf_file_name_or_format(tmp_path):
+    fig, ax = plotbox.subplots(figsize=(6, 3))
+    ax.plot([1, 2, 3], [3, 1, 2], label="a")
+    ax.set_title("Signups")
+    expected_pdf = plotbox.render(fig.to_spec(), format="pdf")
+    assert expected_pdf.startswith(b"%PDF-")
+    assert fig.render("pdf") == expected_pdf
+    fig.savefig(tmp_path / "a.pdf")
+    assert (tmp_path / "a.pdf").read_bytes() == expected_pdf
+    fig.savefig(str(tmp_path / "B.PDF"))  # the extension in any case
+    assert (tmp_path / "B.PDF").read_bytes() == expected_pdf
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="pdf")
+    assert buffer.getvalue() == expected_pdf
+    # An explicit format wins over the file name, as in matplotlib.
+    fig.savefig(tmp_path / "c.png", format="pdf")
+    assert (tmp_path / "c.png").read_bytes() == expected_pdf
+    # dpi sets the PNG scale; a vector format has none.
+    with pytest.raises(TypeError, match="dpi"):
+        fig.savefig(tmp_path / "d.pdf", dpi=200)
+    assert not (tmp_path / "d.pdf").exists()
+
+
 def test_render_async_of_a_figure():
     import asyncio
 
     fig, ax = plotbox.subplots()
     ax.hist([1, 2, 2, 3, 3, 3])
     assert asyncio.run(fig.render_async("svg")) == plotbox.render(fig.to_spec(), format="svg")
+    assert asyncio.run(fig.render_async("pdf")) == plotbox.render(fig.to_spec(), format="pdf")
 
 
 def test_subplots_grid_indexes_like_matplotlib():

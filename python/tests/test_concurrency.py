@@ -18,6 +18,7 @@ JOBS = [
     ({"series": [{"type": "bar", "x": ["a", "b", "c"], "y": [3, 1, 2]}]}, "png", 2),
     ({"series": [{"type": "hist", "values": [i % 17 for i in range(500)], "bins": 17}]}, "svg", 1),
     ({"series": [{"type": "heatmap", "z": [[i * j for j in range(20)] for i in range(20)]}]}, "png", 1),
+    ({"title": "Sales by plan", "series": [{"type": "bar", "x": ["free", "pro"], "y": [40, 12]}]}, "pdf", 1),
 ]
 
 

@@ -1,4 +1,4 @@
-"""plotbox: render matplotlib-style charts to SVG and PNG in a WebAssembly sandbox,
+"""plotbox: render matplotlib-style charts to SVG, PNG and PDF in a WebAssembly sandbox,
 in-process, with a timeout that holds and a memory cap.
 
     import plotbox
@@ -33,7 +33,7 @@ __version__ = "0.2.0"
 MODULE_SHA256: str = _hashlib.sha256(_module_bytes()).hexdigest()
 
 #: The output formats ``render`` accepts.
-FORMATS = ("svg", "png")
+FORMATS = ("svg", "png", "pdf")
 
 __all__ = [
     "render",

@@ -61,8 +61,8 @@ def _limits(format: str, scale: Any, timeout: Any, memory_mb: Any, fuel: Any):
     if fuel is not None and (isinstance(fuel, bool) or not isinstance(fuel, int) or not 0 < fuel < 2**64):
         raise ValueError("fuel: expected None (no budget) or a positive number of units, got {!r}".format(fuel))
     code = _runtime.FORMAT_CODES[format]
-    # The module ignores scale for SVG; the Rust host passes 1 there too, so the same
-    # request gives the same bytes everywhere.
+    # The module ignores scale for SVG and PDF; the Rust host passes 1 there too, so
+    # the same request gives the same bytes everywhere.
     return code, (float(scale) if format == "png" else 1.0), float(timeout), int(memory_mb * _runtime.MIB), fuel
 
 
@@ -74,7 +74,11 @@ def render(
     memory_mb: float = 128,
     fuel: Optional[int] = None,
 ) -> bytes:
-    """Renders ``spec`` (a dict, a JSON string or bytes) to SVG or PNG bytes.
+    """Renders ``spec`` (a dict, a JSON string or bytes) to SVG, PNG or PDF bytes.
+
+    ``format`` is ``"svg"``, ``"png"`` or ``"pdf"`` (one vector page, its text
+    searchable); ``scale`` is the PNG device pixel ratio, 1 to 4, and SVG and PDF,
+    being vector, ignore it.
 
     The render runs in a fresh WebAssembly sandbox: it is stopped after ``timeout``
     seconds (wall clock), may use ``memory_mb`` MiB, and, when ``fuel`` is given, at

@@ -905,8 +905,9 @@ class Figure:
         return spec
 
     def render(self, format: str = "png", **kwargs: Any) -> bytes:
-        """``plotbox.render(fig.to_spec(), format, ...)``: the same keyword arguments
-        (``scale``, ``timeout``, ``memory_mb``, ``fuel``)."""
+        """``plotbox.render(fig.to_spec(), format, ...)``: ``format`` is ``"svg"``,
+        ``"png"`` or ``"pdf"``, with the same keyword arguments (``scale``,
+        ``timeout``, ``memory_mb``, ``fuel``)."""
         return _api.render(_api.spec_bytes(self._document()), format, **kwargs)
 
     async def render_async(self, format: str = "png", **kwargs: Any) -> bytes:
@@ -914,8 +915,9 @@ class Figure:
         return await _api.render_async(_api.spec_bytes(self._document()), format, **kwargs)
 
     def savefig(self, fname: Any, format: Optional[str] = None, *, dpi: Any = None, **kwargs: Any) -> None:
-        """Writes the picture to a path or a binary file object. The format comes from
-        ``format``, else the file name's extension, else PNG (matplotlib's default).
+        """Writes the picture to a path or a binary file object. The format (``"svg"``,
+        ``"png"`` or ``"pdf"``) comes from ``format``, else the file name's extension
+        (``.svg``, ``.png``, ``.pdf``, in any case), else PNG (matplotlib's default).
         ``dpi`` other than the figure's renders a PNG at ``dpi / figure dpi`` scale."""
         render_kwargs = {k: kwargs.pop(k) for k in ("scale", "timeout", "memory_mb", "fuel") if k in kwargs}
         _reject("savefig", kwargs)
@@ -925,7 +927,7 @@ class Figure:
             format = ext or "png"
         if dpi is not None:
             if format != "png":
-                raise TypeError("savefig: dpi applies to PNG only (SVG is resolution-independent)")
+                raise TypeError("savefig: dpi applies to PNG only (SVG and PDF are resolution-independent)")
             if "scale" in render_kwargs:
                 raise TypeError("savefig: got both dpi and scale")
             render_kwargs["scale"] = _convert.number(dpi, "dpi") / self._spec.get("dpi", 100.0)

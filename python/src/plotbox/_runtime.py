@@ -35,7 +35,7 @@ WASM_PAGE = 64 * 1024
 MAX_MEMORY_MB = 4096
 
 #: Format names and the raw ABI's ``format`` codes (renderer-wasm/src/abi.rs).
-FORMAT_CODES = {"svg": 0, "png": 1}
+FORMAT_CODES = {"svg": 0, "png": 1, "pdf": 2}
 
 _STATUS_OK = 0
 _STATUS_ERROR = 1
