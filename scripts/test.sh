@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what a fresh machine lacks (the
-# wasm32 target, wasm-bindgen-cli at the Cargo.lock version, poppler-utils, chromium,
-# npm packages), builds the module and the binary, then runs every check and test.
+# wasm32 target, wasm-bindgen-cli at the Cargo.lock version, poppler-utils,
+# fonts-wqy-microhei, chromium, npm packages), builds the module and the binary, then
+# runs every check and test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +31,17 @@ if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null \
     }
 fi
 
-step "tests (unit, golden, sandbox, CLI, HTTP and PDF end to end)"
+# The operator-font tests (tests/tests/fonts.rs) point --font-dir at a real CJK font.
+if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+    step "installing fonts-wqy-microhei"
+    sudo_if_needed=""
+    [ "$(id -u)" -ne 0 ] && sudo_if_needed="sudo"
+    $sudo_if_needed apt-get install -y fonts-wqy-microhei || {
+        $sudo_if_needed apt-get update && $sudo_if_needed apt-get install -y fonts-wqy-microhei
+    }
+fi
+
+step "tests (unit, golden, sandbox, CLI, HTTP, PDF and operator fonts end to end)"
 cargo test --release --workspace
 
 step "python package (wheel, pytest against it in target/python-test-venv, fresh-venv installs)"

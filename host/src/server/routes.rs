@@ -80,9 +80,15 @@ impl AppState {
             "version": env!("CARGO_PKG_VERSION"),
         });
         let files = StaticFiles::new(renderer.module_bytes());
-        let fonts = serde_json::json!({
-            "families": crate::fonts::families(renderer.fonts()),
-        });
+        // A struct rather than `json!`, so that the fields keep their order (`name` first).
+        #[derive(serde::Serialize)]
+        struct FontsListing {
+            families: Vec<crate::fonts::FamilyListing>,
+        }
+        let fonts = serde_json::to_string(&FontsListing {
+            families: crate::fonts::families(renderer.fonts()),
+        })
+        .unwrap_or_else(|_| r#"{"families": []}"#.to_owned());
         let get_cache_control =
             HeaderValue::from_str(&format!("public, max-age={}", config.cache_max_age_s))
                 .unwrap_or(HeaderValue::from_static("no-cache"));
@@ -94,7 +100,7 @@ impl AppState {
             max_body: config.max_body,
             schema: Bytes::from(renderer_wasm::schema_json()),
             healthz: Bytes::from(healthz.to_string()),
-            fonts: Bytes::from(fonts.to_string()),
+            fonts: Bytes::from(fonts),
             render_identity: renderer.render_identity().to_owned(),
             get_cache_control,
             request_ids: RequestIds::new(),
