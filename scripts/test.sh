@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what a fresh machine lacks (the
-# wasm32 target, wasm-bindgen-cli at the Cargo.lock version, poppler-utils,
-# fonts-wqy-microhei, chromium, npm packages), builds the module and the binary, then
-# runs every check and test.
+# wasm32 target, wasm-bindgen-cli at the Cargo.lock version, binaryen, poppler-utils,
+# fonts-wqy-microhei, fonts-urw-base35, chromium, npm packages), builds the module
+# and the binary, then runs every check and test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,26 +20,21 @@ cargo build --release --workspace --all-targets
 step "clippy"
 cargo clippy --release --workspace --all-targets -- -D warnings
 
-# The PDF tests read the PDFs with poppler: pdftotext, pdffonts, pdftoppm.
-if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null \
-    || ! command -v pdftoppm >/dev/null; then
-    step "installing poppler-utils"
+# Debian packages the tests read: poppler's pdftotext, pdffonts and pdftoppm (the
+# PDF tests), a CJK TrueType collection and a CFF OpenType font (the operator-font
+# tests, renderer-wasm/tests/fonts.rs and tests/tests/fonts.rs).
+install_debian_package() { # PACKAGE FILE-IT-PROVIDES
+    [ -e "$2" ] && return
+    step "installing $1"
     sudo_if_needed=""
     [ "$(id -u)" -ne 0 ] && sudo_if_needed="sudo"
-    $sudo_if_needed apt-get install -y poppler-utils || {
-        $sudo_if_needed apt-get update && $sudo_if_needed apt-get install -y poppler-utils
+    $sudo_if_needed apt-get install -y "$1" || {
+        $sudo_if_needed apt-get update && $sudo_if_needed apt-get install -y "$1"
     }
-fi
-
-# The operator-font tests (tests/tests/fonts.rs) point --font-dir at a real CJK font.
-if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
-    step "installing fonts-wqy-microhei"
-    sudo_if_needed=""
-    [ "$(id -u)" -ne 0 ] && sudo_if_needed="sudo"
-    $sudo_if_needed apt-get install -y fonts-wqy-microhei || {
-        $sudo_if_needed apt-get update && $sudo_if_needed apt-get install -y fonts-wqy-microhei
-    }
-fi
+}
+install_debian_package poppler-utils /usr/bin/pdftoppm
+install_debian_package fonts-wqy-microhei /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+install_debian_package fonts-urw-base35 /usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf
 
 step "tests (unit, golden, sandbox, CLI, HTTP, PDF and operator fonts end to end)"
 cargo test --release --workspace

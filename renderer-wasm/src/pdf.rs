@@ -32,6 +32,7 @@
 //! numbered in order of first use, and the subset font's tag is a hash of its glyphs.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Filter, Finish, Name, Pdf, Rect as PdfRect, Ref, Str, TextStr};
@@ -406,16 +407,28 @@ impl Page {
         }
         let mut spelled = text.superscript.is_none();
         let mut placed = Vec::with_capacity(runs.len());
+        let mut covered = Vec::with_capacity(runs.len());
         for run in &runs {
             let source = match (run.superscript, text.superscript.as_deref()) {
                 (true, Some(superscript)) => superscript,
                 _ => text.text.as_str(),
             };
             let font = self.fonts.font_of(run)?;
-            let (codes, run_spelled) = self.fonts.fonts[font].encode(&run.shaped, source);
+            let (codes, run_spelled, range) = self.fonts.fonts[font].encode(&run.shaped, source);
             spelled &= run_spelled;
+            if !run.superscript {
+                covered.push(range);
+            }
             placed.push((font, codes, source));
         }
+        // The pieces of the main string, one per font, must spell all of it.
+        covered.sort_by_key(|range| range.start);
+        let mut next = 0;
+        for range in covered {
+            spelled &= range.start == next;
+            next = range.end;
+        }
+        spelled &= next == text.text.len();
         if !self.paint_setup(Some(text.color), None) {
             return Ok(());
         }
@@ -846,6 +859,9 @@ fn font_source(run: &text::Run) -> (&'static [u8], u32) {
 /// glyph and `ToUnicode` to its characters.
 struct EmbeddedFont {
     data: &'static [u8],
+    /// Whether the outlines are CFF: such a font is embedded as an OpenType program
+    /// (`FontFile3`) in a CIDFontType0, whose CIDs must be the subset's glyph ids.
+    cff: bool,
     index: u32,
     face: Face<'static>,
     units_per_em: u16,
@@ -872,15 +888,15 @@ impl EmbeddedFont {
     fn new(data: &'static [u8], index: u32) -> Result<Self, RenderError> {
         let face = Face::parse(data, index)
             .map_err(|error| RenderError::internal(format!("pdf: cannot read a font: {error}")))?;
-        if face.tables().glyf.is_none() {
-            // CFF outlines would need a CIDFontType0 whose CIDs are its glyph ids
-            // (FontFile3); only TrueType outlines are embedded so far.
+        let cff = face.tables().glyf.is_none();
+        if cff && face.tables().cff.is_none() {
             return Err(RenderError::internal(
-                "pdf: only fonts with TrueType outlines can be embedded",
+                "pdf: only fonts with TrueType or CFF outlines can be embedded",
             ));
         }
         Ok(EmbeddedFont {
             data,
+            cff,
             index,
             units_per_em: face.units_per_em(),
             face,
@@ -901,10 +917,15 @@ impl EmbeddedFont {
 
     /// The CID of a glyph (an id of the whole font) standing for `chars`, added on
     /// first use; `None` once every CID is taken.
+    /// In a CFF font the CID is the subset glyph id, so a glyph stands for one string
+    /// of characters only: the second string it would stand for is `None` (unspelled).
     fn cid(&mut self, glyph: GlyphId, chars: String) -> Option<u16> {
         let subset_glyph = self.glyphs.remap(glyph.0);
         if usize::from(subset_glyph) == self.original.len() {
             self.original.push(glyph.0);
+        }
+        if self.cff {
+            return self.cff_cid(subset_glyph, chars);
         }
         let key = Cid {
             glyph: subset_glyph,
@@ -912,6 +933,26 @@ impl EmbeddedFont {
             advance: None,
         };
         self.cid_for(key)
+    }
+
+    fn cff_cid(&mut self, subset_glyph: u16, chars: String) -> Option<u16> {
+        // Glyphs are numbered in order of first use, so a new one is the next CID.
+        match self.cids.get_mut(usize::from(subset_glyph)) {
+            None => {
+                self.cids.push(Cid {
+                    glyph: subset_glyph,
+                    chars,
+                    advance: None,
+                });
+                Some(subset_glyph)
+            }
+            Some(known) if known.chars == chars => Some(subset_glyph),
+            Some(known) if known.chars.is_empty() && subset_glyph != 0 => {
+                known.chars = chars;
+                Some(subset_glyph)
+            }
+            Some(_) => None,
+        }
     }
 
     fn cid_for(&mut self, key: Cid) -> Option<u16> {
@@ -927,7 +968,8 @@ impl EmbeddedFont {
     /// A CID like `cid` but `advance` font units wide; `cid` itself when that is its
     /// width or every CID is taken.
     fn with_advance(&mut self, cid: u16, advance: i32) -> u16 {
-        if self.cid_advance(cid) == advance {
+        // A CFF font's CIDs are its glyphs; the span is a little off instead.
+        if self.cff || self.cid_advance(cid) == advance {
             return cid;
         }
         let Some(known) = self.cids.get(usize::from(cid)) else {
@@ -961,14 +1003,17 @@ impl EmbeddedFont {
     /// the same: viewers put text drawn that way back into reading order (poppler
     /// reverses an `ActualText` too, so one for a whole right-to-left run would come
     /// out backwards).
-    fn encode(&mut self, shaped: &text::Shaped, source: &str) -> (Vec<u16>, bool) {
+    fn encode(&mut self, shaped: &text::Shaped, source: &str) -> (Vec<u16>, bool, Range<usize>) {
         let glyphs = &shaped.glyphs;
         let mut texts: Vec<String> = vec![String::new(); glyphs.len()];
         let mut spelled = true;
         // The glyphs by cluster, clusters in reading order.
         let mut order: Vec<usize> = (0..glyphs.len()).collect();
         order.sort_by_key(|&i| (glyphs[i].text.start, i));
-        let mut next = 0;
+        // A run may be one font's piece of its string: its clusters start where the
+        // piece does, and the caller checks that the pieces cover the string.
+        let first = order.first().map_or(0, |&i| glyphs[i].text.range().start);
+        let mut next = first;
         for members in order.chunk_by(|&a, &b| glyphs[a].text.start == glyphs[b].text.start) {
             let range = glyphs[members[0]].text.range();
             spelled &= range.start == next && range.end > range.start;
@@ -998,18 +1043,22 @@ impl EmbeddedFont {
                 texts[*rest] = in_drawing_order(chars);
             }
         }
-        spelled &= next == source.len();
         let codes = glyphs
             .iter()
             .zip(texts)
             .map(|(glyph, text)| {
                 self.cid(glyph.id, text).unwrap_or_else(|| {
                     spelled = false;
-                    0
+                    // A CFF glyph that already spells other characters is still drawn.
+                    if self.cff {
+                        self.glyphs.get(glyph.id.0).unwrap_or(0)
+                    } else {
+                        0
+                    }
                 })
             })
             .collect();
-        (codes, spelled)
+        (codes, spelled, first..next)
     }
 
     /// The font's objects: Type 0 font, CIDFont, descriptor, subset program,
@@ -1028,16 +1077,22 @@ impl EmbeddedFont {
             .to_unicode(refs.to_unicode);
 
         let mut cid = pdf.cid_font(refs.cid);
-        cid.subtype(CidFontType::Type2)
-            .base_font(base_font)
-            .system_info(SystemInfo {
-                registry: Str(b"Adobe"),
-                ordering: Str(b"Identity"),
-                supplement: 0,
-            })
-            .font_descriptor(refs.descriptor)
-            .default_width(0.0)
-            .cid_to_gid_map_stream(refs.cid_to_gid);
+        cid.subtype(if self.cff {
+            CidFontType::Type0
+        } else {
+            CidFontType::Type2
+        })
+        .base_font(base_font)
+        .system_info(SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"Identity"),
+            supplement: 0,
+        })
+        .font_descriptor(refs.descriptor)
+        .default_width(0.0);
+        if !self.cff {
+            cid.cid_to_gid_map_stream(refs.cid_to_gid);
+        }
         cid.widths().consecutive(
             0,
             (0..self.cids.len()).map(|cid| {
@@ -1052,7 +1107,8 @@ impl EmbeddedFont {
         flags.set(FontFlags::FIXED_PITCH, self.face.is_monospaced());
         flags.set(FontFlags::ITALIC, self.face.is_italic());
         let scaled = |units: i16| f32::from(units) * per_mille;
-        pdf.font_descriptor(refs.descriptor)
+        let mut descriptor = pdf.font_descriptor(refs.descriptor);
+        descriptor
             .name(base_font)
             .flags(flags)
             .bbox(PdfRect::new(
@@ -1068,15 +1124,23 @@ impl EmbeddedFont {
                 self.face.capital_height().unwrap_or(self.face.ascender()),
             ))
             // No font table holds it; this is the usual estimate from the weight.
-            .stem_v(10.0 + 0.244 * (f32::from(self.face.weight().to_number()) - 50.0))
-            .font_file2(refs.program);
-
-        pdf.stream(refs.program, &deflate(&program))
-            .filter(Filter::FlateDecode)
-            .pair(
-                Name(b"Length1"),
-                i32::try_from(program.len()).unwrap_or(i32::MAX),
-            );
+            .stem_v(10.0 + 0.244 * (f32::from(self.face.weight().to_number()) - 50.0));
+        if self.cff {
+            descriptor.font_file3(refs.program);
+            descriptor.finish();
+            pdf.stream(refs.program, &deflate(&program))
+                .filter(Filter::FlateDecode)
+                .pair(Name(b"Subtype"), Name(b"OpenType"));
+        } else {
+            descriptor.font_file2(refs.program);
+            descriptor.finish();
+            pdf.stream(refs.program, &deflate(&program))
+                .filter(Filter::FlateDecode)
+                .pair(
+                    Name(b"Length1"),
+                    i32::try_from(program.len()).unwrap_or(i32::MAX),
+                );
+        }
 
         let map: Vec<u8> = self
             .cids

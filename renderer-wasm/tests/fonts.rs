@@ -161,3 +161,52 @@ fn the_pdf_embeds_a_subset_of_each_font_it_draws_from() {
     );
     assert!(names.iter().any(|n| n.contains("+WenQuanYi")), "{names:?}");
 }
+
+/// A CFF-flavoured OpenType font: Debian's `fonts-urw-base35` (URW's Nimbus Sans),
+/// which `scripts/test.sh` installs.
+const NIMBUS: &str = "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf";
+
+#[test]
+fn a_cff_font_is_embedded_as_an_opentype_program_and_its_text_extracts() {
+    let bytes = std::fs::read(NIMBUS).unwrap_or_else(|error| {
+        panic!("{NIMBUS}: {error}; install Debian's fonts-urw-base35 (scripts/test.sh does)")
+    });
+    let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    let fonts = Arc::new(FontLibrary::with_files(&[bytes]).expect("Nimbus Sans loads"));
+    let spec = r#"{"font": {"family": "Nimbus Sans"}, "title": "Office hours 2024", "series": [{"type": "line", "y": [1, 2, 3]}]}"#;
+    let pdf = render(spec, Format::Pdf, &fonts).picture;
+    let document = lopdf::Document::load_mem(&pdf).expect("the PDF parses");
+    let dicts: Vec<&lopdf::Dictionary> = document
+        .objects
+        .values()
+        .filter_map(|object| match object {
+            lopdf::Object::Dictionary(dict) => Some(dict),
+            lopdf::Object::Stream(stream) => Some(&stream.dict),
+            _ => None,
+        })
+        .collect();
+    let name = |dict: &lopdf::Dictionary, key: &[u8]| {
+        dict.get(key)
+            .and_then(|value| value.as_name())
+            .ok()
+            .map(|name| String::from_utf8_lossy(name).into_owned())
+    };
+    assert!(
+        dicts
+            .iter()
+            .any(|d| name(d, b"Subtype").as_deref() == Some("CIDFontType0")),
+        "a CFF font is a CIDFontType0"
+    );
+    assert!(
+        dicts.iter().any(|d| d.get(b"FontFile3").is_ok()),
+        "its program is a FontFile3"
+    );
+    assert!(
+        dicts
+            .iter()
+            .any(|d| name(d, b"Subtype").as_deref() == Some("OpenType")),
+        "an OpenType program"
+    );
+    // The whole text in one font, so the ToUnicode map spells it: no ActualText.
+    assert!(!pdf.windows(10).any(|w| w == b"ActualText"));
+}
