@@ -10,6 +10,10 @@
 //!   `target/release/plotbox`, if present).
 //!
 //! `cargo bench -p plotbox-host --bench sandbox [-- QUICK]`
+//!
+//! `-- FONTS` measures only what operator fonts cost per render: instantiation and W1
+//! and a CJK title with no fonts, with one CJK font (`PLOTBOX_BENCH_FONT`, default
+//! Debian's `fonts-wqy-microhei`) and with four copies of it, and the start-up.
 
 use plotbox_host::runtime::EMBEDDED_MODULE;
 use plotbox_host::{CacheLocation, OutputFormat, RenderLimits, Runtime, RuntimeConfig};
@@ -136,9 +140,111 @@ fn raw_engine_median(fuel: bool, epochs: bool, spec: &[u8], format: u32, runs: u
     })
 }
 
+/// A font set of `copies` copies of one font file (distinct names, same bytes).
+fn font_set(font: &[u8], copies: usize) -> plotbox_host::FontSet {
+    plotbox_host::FontSet::from_named_files(
+        (0..copies)
+            .map(|i| {
+                let name = format!("copy{i}.ttc");
+                (PathBuf::from(&name), name, font.to_vec())
+            })
+            .collect(),
+    )
+    .expect("a valid font")
+}
+
+fn fonts_main(runs: impl Fn(usize) -> usize) {
+    let path = std::env::var_os("PLOTBOX_BENCH_FONT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"));
+    let font = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let limits = RenderLimits::default();
+    let w1 = w1();
+    let cjk = r#"{"title": "\u6e29\u5ea6 2024", "series": [{"type": "line", "y": [1, 2, 3]}]}"#;
+    for copies in [0, 1, 4] {
+        let fonts = (copies > 0).then(|| font_set(&font, copies));
+        let blob_mb = fonts.as_ref().map_or(0.0, |f| f.blob().len() as f64 / 1e6);
+        if let Some(fonts) = &fonts {
+            // What handing the fonts in by copying would cost at the least, per render.
+            let blob = fonts.blob();
+            let mut target = vec![0u8; blob.len()];
+            report(
+                &format!("[{blob_mb:.1} MB fonts] memcpy of the blob (avoided)"),
+                median(runs(50), || {
+                    target.copy_from_slice(blob);
+                    std::hint::black_box(&target);
+                }),
+            );
+        }
+        let build = || {
+            Runtime::new(RuntimeConfig {
+                cache: cache(),
+                fonts: fonts.clone(),
+                ..RuntimeConfig::default()
+            })
+            .expect("runtime")
+        };
+        let runtime = build();
+        report(
+            &format!("[{blob_mb:.1} MB fonts] Runtime::new, warm compile cache"),
+            median(runs(10), || {
+                build();
+            }),
+        );
+        report(
+            &format!("[{blob_mb:.1} MB fonts] instantiate (+ use_fonts)"),
+            median(runs(2000), || runtime.probe().expect("instantiate")),
+        );
+        // The host's share alone: a guest whose use_fonts only reads the magic.
+        let trivial = Runtime::new(RuntimeConfig {
+            module: plotbox_host::ModuleSource::Bytes(
+                wat::parse_str(
+                    r#"(module (memory (export "memory") 17)
+                      (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+                      (func (export "render") (param i32 i32 i32 f64) (result i32) (i32.const 0))
+                      (func (export "use_fonts") (param i32 i32) (result i32)
+                        (i32.wrap_i64 (i64.sub (i64.load (local.get 0)) (i64.const 0x3153544e4f464250)))))"#,
+                )
+                .expect("WAT"),
+            ),
+            cache: CacheLocation::Disabled,
+            fonts: fonts.clone(),
+            ..RuntimeConfig::default()
+        })
+        .expect("runtime");
+        report(
+            &format!("[{blob_mb:.1} MB fonts] instantiate (+ use_fonts), trivial guest"),
+            median(runs(2000), || trivial.probe().expect("instantiate")),
+        );
+        for (name, spec, format, n) in [
+            ("W1 SVG", &w1[..], OutputFormat::Svg, 200),
+            ("W1 PNG", &w1[..], OutputFormat::Png { scale: 1.0 }, 100),
+            ("CJK title SVG", cjk.as_bytes(), OutputFormat::Svg, 200),
+            (
+                "CJK title PNG",
+                cjk.as_bytes(),
+                OutputFormat::Png { scale: 1.0 },
+                100,
+            ),
+            ("CJK title PDF", cjk.as_bytes(), OutputFormat::Pdf, 100),
+        ] {
+            report(
+                &format!("[{blob_mb:.1} MB fonts] {name}"),
+                median(runs(n), || {
+                    runtime.render(spec, format, &limits).expect("render");
+                }),
+            );
+        }
+    }
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "QUICK");
     let runs = |n: usize| if quick { n.div_ceil(10).max(3) } else { n };
+    if std::env::args().any(|a| a == "FONTS") {
+        fonts_main(runs);
+        return;
+    }
     let (w1, w2) = (w1(), w2());
     let limits = RenderLimits::default();
     let svg = OutputFormat::Svg;

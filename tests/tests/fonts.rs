@@ -494,4 +494,22 @@ async fn get_fonts_lists_the_embedded_and_the_operator_families() {
     assert_eq!(names, ["DejaVu Sans"]);
     let post = send(Method::POST, &plain.url("/fonts"), Vec::new()).await;
     assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+
+    // Only the sandbox's copy of the module carries the fonts: browsers get (and
+    // `/healthz` names) the module as built.
+    let module_of = |server: &Server| server.url("/pkg/renderer_wasm_bg.wasm");
+    let (with, without) = (
+        send(Method::GET, &module_of(&fonts), Vec::new()).await,
+        send(Method::GET, &module_of(&plain), Vec::new()).await,
+    );
+    assert_eq!(with.status, StatusCode::OK);
+    assert!(with.body == without.body, "the same module bytes");
+    let (fonts_health, plain_health) = (
+        send(Method::GET, &fonts.url("/healthz"), Vec::new()).await,
+        send(Method::GET, &plain.url("/healthz"), Vec::new()).await,
+    );
+    assert_eq!(
+        fonts_health.json()["module_sha256"],
+        plain_health.json()["module_sha256"]
+    );
 }

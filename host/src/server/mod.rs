@@ -19,6 +19,10 @@
 //! `format` or `scale` query parameter is `invalid_spec` (400) without a `path`, its
 //! message naming the parameter. Pictures carry an `ETag` over (module, spec, format,
 //! scale, fonts); GET honours `If-None-Match` with 304 and is `Cache-Control: public`.
+//! A picture the module warned about (e.g. a character no font has, drawn as a box)
+//! carries `X-Plotbox-Warnings`, a JSON array of ASCII strings, kept with the picture
+//! in the result cache. With `--font-dir`, `GET /fonts` lists the operator's families
+//! next to DejaVu Sans (see `crate::fonts`).
 //! SIGTERM or ctrl-c stops accepting, lets in-flight requests finish (at most
 //! `--shutdown-grace-s`), and returns.
 //!
