@@ -61,6 +61,14 @@ pub fn add_fonts(files: &[&'static [u8]]) -> Result<(), String> {
     })
 }
 
+/// Takes font files that the host has checked (with [`crate::fonts::describe`]) as the
+/// instance's fonts, to be parsed only if a render needs them: a fresh sandbox per
+/// render must not pay for parsing fonts its text does not use.
+pub fn use_checked_fonts(files: Vec<&'static [u8]>) {
+    FONTS.with(|fonts| *fonts.borrow_mut() = Arc::new(FontLibrary::lazy(files.clone())));
+    FONT_FILES.with(|known| *known.borrow_mut() = files);
+}
+
 /// The font families a spec may name in this instance.
 pub fn family_names() -> Vec<String> {
     FONTS.with(|fonts| {
@@ -203,11 +211,11 @@ mod raw {
         // there as a data segment above every page the allocator hands out.
         let blob: &'static [u8] =
             unsafe { core::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
-        let added = crate::fonts::decode_blob(blob)
-            .map_err(|error| error.to_string())
-            .and_then(|files| super::add_fonts(&files));
-        match added {
-            Ok(()) => STATUS_OK,
+        match crate::fonts::decode_blob(blob) {
+            Ok(files) => {
+                super::use_checked_fonts(files);
+                STATUS_OK
+            }
             Err(_) => STATUS_ERROR,
         }
     }

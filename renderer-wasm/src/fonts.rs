@@ -11,7 +11,7 @@
 //! Which face draws a character is decided in [`crate::text`]: the chosen family, then
 //! every operator face, then DejaVu Sans.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::text::{self, Font, FontKey};
 
@@ -20,7 +20,7 @@ use crate::text::{self, Font, FontKey};
 pub enum FontError {
     #[error("not a TrueType, OpenType or collection font file")]
     NotAFont,
-    #[error("face {index} of the collection does not parse")]
+    #[error("the font does not parse (face {index})")]
     BrokenFace { index: u32 },
     #[error("the font has no family name")]
     NoFamilyName,
@@ -108,74 +108,122 @@ pub struct Family {
 pub struct FamilyId(pub u16);
 
 /// The fonts of one render.
+///
+/// Operator fonts are parsed on first need, not when the library is made: a render
+/// whose text DejaVu Sans covers never touches them, which keeps a sandboxed render
+/// (a fresh instance each time) as cheap with a font directory as without.
 pub struct FontLibrary {
     /// Tells libraries apart in the shaping caches, which outlive one render.
     id: u64,
-    /// Indexed by [`FontKey`]: 0 is the embedded DejaVu Sans.
+    /// [`FontKey`] 0.
+    dejavu: Font<'static>,
+    files: Vec<&'static [u8]>,
+    operator: OnceLock<OperatorFonts>,
+}
+
+/// The parsed operator fonts and every family.
+struct OperatorFonts {
+    /// Indexed by [`FontKey`] − 1.
     faces: Vec<Font<'static>>,
+    /// DejaVu Sans first.
     families: Vec<Family>,
+    /// The first file that did not parse; then no operator font is used at all.
+    error: Option<(usize, FontError)>,
 }
 
 /// Names that select the embedded DejaVu Sans (matplotlib's default `sans-serif`
 /// resolves to it).
 const DEFAULT_FAMILY_NAMES: [&str; 2] = ["DejaVu Sans", "sans-serif"];
 
+fn dejavu_family() -> Family {
+    Family {
+        name: DEFAULT_FAMILY_NAMES[0].to_owned(),
+        faces: vec![text::EMBEDDED],
+    }
+}
+
+impl OperatorFonts {
+    fn parse(files: &[&'static [u8]]) -> OperatorFonts {
+        let mut fonts = OperatorFonts {
+            faces: Vec::new(),
+            families: vec![dejavu_family()],
+            error: None,
+        };
+        for (file_index, data) in files.iter().enumerate() {
+            if let Err(error) = fonts.add_file(data) {
+                return OperatorFonts {
+                    faces: Vec::new(),
+                    families: vec![dejavu_family()],
+                    error: Some((file_index, error)),
+                };
+            }
+        }
+        fonts
+    }
+
+    fn add_file(&mut self, data: &'static [u8]) -> Result<(), FontError> {
+        for face in describe(data)? {
+            let key = FontKey(self.faces.len() as u32 + 1);
+            let font = Font::parse(key, data, face.index)
+                .ok_or(FontError::BrokenFace { index: face.index })?;
+            self.faces.push(font);
+            let regular = face
+                .style
+                .as_deref()
+                .is_none_or(|style| style.eq_ignore_ascii_case("regular"));
+            match self
+                .families
+                .iter_mut()
+                .find(|family| family.name.eq_ignore_ascii_case(&face.family))
+            {
+                // An operator's "DejaVu Sans" joins the embedded one, after it.
+                Some(family) if regular && family.faces[0] != text::EMBEDDED => {
+                    family.faces.insert(0, key)
+                }
+                Some(family) => family.faces.push(key),
+                None => self.families.push(Family {
+                    name: face.family,
+                    faces: vec![key],
+                }),
+            }
+        }
+        Ok(())
+    }
+}
+
 impl FontLibrary {
     /// Only the embedded DejaVu Sans.
     pub fn embedded_only() -> Arc<FontLibrary> {
-        static LIBRARY: std::sync::OnceLock<Arc<FontLibrary>> = std::sync::OnceLock::new();
-        Arc::clone(LIBRARY.get_or_init(|| {
-            Arc::new(FontLibrary {
-                id: next_library_id(),
-                faces: vec![text::dejavu()],
-                families: vec![Family {
-                    name: DEFAULT_FAMILY_NAMES[0].to_owned(),
-                    faces: vec![text::EMBEDDED],
-                }],
-            })
-        }))
+        static LIBRARY: OnceLock<Arc<FontLibrary>> = OnceLock::new();
+        Arc::clone(LIBRARY.get_or_init(|| Arc::new(FontLibrary::lazy(Vec::new()))))
     }
 
     /// DejaVu Sans and the faces of `files` (whole font files, collections too), in
-    /// that order. A file that [`describe`] refuses is an error with its index.
-    pub fn with_files(files: &[&'static [u8]]) -> Result<FontLibrary, (usize, FontError)> {
-        let mut library = FontLibrary {
+    /// that order, parsed on first need. For files already checked (the host checks
+    /// its font directory at start-up with [`describe`]); a file that fails anyway
+    /// leaves the library with DejaVu Sans alone.
+    pub fn lazy(files: Vec<&'static [u8]>) -> FontLibrary {
+        FontLibrary {
             id: next_library_id(),
-            faces: vec![text::dejavu()],
-            families: vec![Family {
-                name: DEFAULT_FAMILY_NAMES[0].to_owned(),
-                faces: vec![text::EMBEDDED],
-            }],
-        };
-        for (file_index, data) in files.iter().enumerate() {
-            let faces = describe(data).map_err(|error| (file_index, error))?;
-            for face in faces {
-                let key = FontKey(library.faces.len() as u32);
-                let font = Font::parse(key, data, face.index)
-                    .ok_or((file_index, FontError::BrokenFace { index: face.index }))?;
-                library.faces.push(font);
-                let regular = face
-                    .style
-                    .as_deref()
-                    .is_none_or(|style| style.eq_ignore_ascii_case("regular"));
-                match library
-                    .families
-                    .iter_mut()
-                    .find(|family| family.name.eq_ignore_ascii_case(&face.family))
-                {
-                    // An operator's "DejaVu Sans" joins the embedded one, after it.
-                    Some(family) if regular && family.faces[0] != text::EMBEDDED => {
-                        family.faces.insert(0, key)
-                    }
-                    Some(family) => family.faces.push(key),
-                    None => library.families.push(Family {
-                        name: face.family,
-                        faces: vec![key],
-                    }),
-                }
-            }
+            dejavu: text::dejavu(),
+            files,
+            operator: OnceLock::new(),
         }
-        Ok(library)
+    }
+
+    /// Like [`FontLibrary::lazy`], but parsed now: a file that [`describe`] refuses is
+    /// an error with its index.
+    pub fn with_files(files: &[&'static [u8]]) -> Result<FontLibrary, (usize, FontError)> {
+        let library = FontLibrary::lazy(files.to_vec());
+        match &library.operator().error {
+            Some(error) => Err(error.clone()),
+            None => Ok(library),
+        }
+    }
+
+    fn operator(&self) -> &OperatorFonts {
+        self.operator
+            .get_or_init(|| OperatorFonts::parse(&self.files))
     }
 
     /// Unique among the libraries of this process.
@@ -185,7 +233,7 @@ impl FontLibrary {
 
     /// The families, DejaVu Sans first.
     pub fn families(&self) -> &[Family] {
-        &self.families
+        &self.operator().families
     }
 
     /// The family a spec names (case-insensitive, as matplotlib's font manager).
@@ -197,7 +245,7 @@ impl FontLibrary {
         {
             return Some(FamilyId(0));
         }
-        self.families
+        self.families()
             .iter()
             .position(|family| family.name.eq_ignore_ascii_case(name))
             .and_then(|index| u16::try_from(index).ok())
@@ -206,27 +254,44 @@ impl FontLibrary {
 
     /// The names a spec may use, for error messages.
     pub fn family_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.families.iter().map(|f| f.name.as_str()).collect();
+        let mut names: Vec<&str> = self.families().iter().map(|f| f.name.as_str()).collect();
         names.insert(1, DEFAULT_FAMILY_NAMES[1]);
         names
     }
 
     /// The face a key names; DejaVu Sans for a key of another library.
     pub fn font(&self, key: FontKey) -> &Font<'static> {
-        self.faces
-            .get(key.0 as usize)
-            .unwrap_or_else(|| text::embedded())
+        if key == text::EMBEDDED {
+            return &self.dejavu;
+        }
+        (key.0 as usize)
+            .checked_sub(1)
+            .and_then(|index| self.operator().faces.get(index))
+            .unwrap_or(&self.dejavu)
+    }
+
+    /// The face that draws a text in `family` where it has the characters. DejaVu
+    /// Sans's family starts with DejaVu Sans, so asking for it parses nothing.
+    pub fn first_font(&self, family: FamilyId) -> FontKey {
+        if family == FamilyId::default() {
+            return text::EMBEDDED;
+        }
+        self.families()
+            .get(usize::from(family.0))
+            .and_then(|family| family.faces.first().copied())
+            .unwrap_or(text::EMBEDDED)
     }
 
     /// The faces to try for a character of a text in `family`, in order: the family's
     /// faces, then every operator face, then DejaVu Sans.
     pub fn fallback_chain(&self, family: FamilyId) -> Vec<FontKey> {
-        let chosen = self
+        let operator = self.operator();
+        let chosen = operator
             .families
             .get(usize::from(family.0))
             .map_or(&[][..], |family| family.faces.as_slice());
         let mut chain: Vec<FontKey> = chosen.to_vec();
-        for key in (1..self.faces.len() as u32).map(FontKey) {
+        for key in (1..=operator.faces.len() as u32).map(FontKey) {
             if !chain.contains(&key) {
                 chain.push(key);
             }
@@ -239,7 +304,7 @@ impl FontLibrary {
 
     /// Whether the library has fonts besides DejaVu Sans.
     pub fn has_operator_fonts(&self) -> bool {
-        self.faces.len() > 1
+        !self.files.is_empty()
     }
 }
 
@@ -337,6 +402,21 @@ mod tests {
     fn garbage_is_not_a_font() {
         assert_eq!(describe(b"this is no font"), Err(FontError::NotAFont));
         assert!(describe(&dejavu::sans::regular()[..4000]).is_err());
+    }
+
+    #[test]
+    fn a_lazy_library_parses_its_fonts_only_for_a_character_dejavu_lacks() {
+        // Garbage shows whether parsing happened: it cannot parse.
+        let library = Arc::new(FontLibrary::lazy(vec![b"not a font".as_slice()]));
+        text::with_library(&library, || {
+            text::shape("Latin, ffi ligatures and Ελληνικά", 12.0);
+            assert!(library.operator.get().is_none(), "parsed for text DejaVu has");
+            let shaped = text::shape("温", 12.0);
+            assert!(library.operator.get().is_some());
+            // The broken file is left out: the character is DejaVu's box.
+            assert_eq!(shaped.font, text::EMBEDDED);
+            assert_eq!(shaped.glyphs[0].id.0, 0);
+        });
     }
 
     #[test]

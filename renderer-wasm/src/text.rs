@@ -246,11 +246,7 @@ pub fn shape_line_in(family: FamilyId, text: &str, size: f64) -> ShapedLine {
     }
     if pieces.is_empty() {
         // An empty text still has a font and a place, as it had before fallback.
-        let key = library
-            .fallback_chain(family)
-            .first()
-            .copied()
-            .unwrap_or(EMBEDDED);
+        let key = library.first_font(family);
         let scale = size / f64::from(library.font(key).face().units_per_em());
         pieces.push((
             0.0,
@@ -366,10 +362,9 @@ fn cached_line(library: &FontLibrary, family: FamilyId, text: &str) -> Rc<Line> 
     if text.len() > u32::MAX as usize {
         return Rc::new(Line::default());
     }
-    let chain = library.fallback_chain(family);
-    let first = library.font(chain.first().copied().unwrap_or(EMBEDDED));
+    let first = library.font(library.first_font(family));
     let line =
-        Rc::new(simple_line(first, text).unwrap_or_else(|| shape_line(library, &chain, text)));
+        Rc::new(simple_line(first, text).unwrap_or_else(|| shape_line(library, family, text)));
     CACHE.with(|cache| {
         cache
             .borrow_mut()
@@ -451,7 +446,12 @@ fn kerning(face: &Face<'_>, left: GlyphId, right: GlyphId) -> i16 {
 
 /// Shapes one line: bidi runs in visual order, each split into script runs and those
 /// into runs of one font.
-fn shape_line(library: &FontLibrary, chain: &[FontKey], text: &str) -> Line {
+fn shape_line(library: &FontLibrary, family: FamilyId, text: &str) -> Line {
+    let mut fallback = Fallback {
+        library,
+        family,
+        chain: None,
+    };
     let mut line = Line::default();
     if text.is_empty() {
         return line;
@@ -466,7 +466,7 @@ fn shape_line(library: &FontLibrary, chain: &[FontKey], text: &str) -> Line {
             let rtl = levels.get(run.start).is_some_and(|level| level.is_rtl());
             let mut pieces: Vec<(Range<usize>, FontKey)> = script_runs(text, run)
                 .into_iter()
-                .flat_map(|piece| font_runs(library, chain, text, piece))
+                .flat_map(|piece| font_runs(&mut fallback, text, piece))
                 .collect();
             // Within a right-to-left run the logically later piece is further left.
             if rtl {
@@ -508,17 +508,47 @@ fn script_runs(text: &str, run: Range<usize>) -> Vec<Range<usize>> {
     pieces
 }
 
+/// Which font draws a character of a text in one family.
+struct Fallback<'a> {
+    library: &'a FontLibrary,
+    family: FamilyId,
+    /// The whole fallback chain, made on the first character the family's first font
+    /// lacks (making it parses the operator fonts).
+    chain: Option<Vec<FontKey>>,
+}
+
+impl Fallback<'_> {
+    fn first(&self) -> FontKey {
+        self.library.first_font(self.family)
+    }
+
+    /// The first font of the chain with `ch`; `None` if no font has it.
+    fn font_for(&mut self, ch: char) -> Option<FontKey> {
+        let library = self.library;
+        let has = |key: FontKey| library.font(key).face().glyph_index(ch).is_some();
+        let first = self.first();
+        if has(first) {
+            return Some(first);
+        }
+        let family = self.family;
+        self.chain
+            .get_or_insert_with(|| library.fallback_chain(family))
+            .iter()
+            .copied()
+            .find(|key| has(*key))
+    }
+}
+
 /// Splits a run of one script (byte range of `text`) by the font that draws each
-/// character: the first of `chain` that has it. Marks and joiners stay in the font of
+/// character: the first of the fallback chain that has it. Marks and joiners stay in the font of
 /// the character before them, so that they can attach to it; a character no font has
 /// stays in the first font (its `.notdef` box) and is recorded as missing.
 fn font_runs(
-    library: &FontLibrary,
-    chain: &[FontKey],
+    fallback: &mut Fallback<'_>,
     text: &str,
     run: Range<usize>,
 ) -> Vec<(Range<usize>, FontKey)> {
-    let first = chain.first().copied().unwrap_or(EMBEDDED);
+    let first = fallback.first();
     let mut pieces: Vec<(Range<usize>, FontKey)> = Vec::new();
     for (offset, ch) in text.get(run.clone()).unwrap_or("").char_indices() {
         let at = run.start + offset;
@@ -528,14 +558,10 @@ fn font_runs(
         let font = match previous {
             Some(previous) if attaches => previous,
             _ if ch.is_control() || ch.is_whitespace() => previous.unwrap_or(first),
-            _ => chain
-                .iter()
-                .copied()
-                .find(|key| library.font(*key).face().glyph_index(ch).is_some())
-                .unwrap_or_else(|| {
-                    CACHE.with(|cache| cache.borrow_mut().missing.insert(ch));
-                    first
-                }),
+            _ => fallback.font_for(ch).unwrap_or_else(|| {
+                CACHE.with(|cache| cache.borrow_mut().missing.insert(ch));
+                first
+            }),
         };
         match pieces.last_mut() {
             Some((range, last)) if *last == font => range.end = at + ch.len_utf8(),
@@ -1103,7 +1129,7 @@ mod tests {
     /// The line as the full shaper gives it, in DejaVu Sans alone.
     fn full_line(text: &str) -> Line {
         let library = FontLibrary::embedded_only();
-        shape_line(&library, &library.fallback_chain(FamilyId::default()), text)
+        shape_line(&library, FamilyId::default(), text)
     }
 
     /// The line both ways, as comparable values; None when the fast path declines.
