@@ -8,6 +8,7 @@ time and talks to 127.0.0.1 only.
 from __future__ import annotations
 
 import argparse
+import glob
 import itertools
 import json
 import os
@@ -389,8 +390,8 @@ def phase_latency(sides: list[Side], pairs: int, block: int, block_max_s: float)
                     client.close()
                 per_side[side.name].append(samples)
         out[f"{name} {fmt.upper()}"] = per_side
-        a, b = (per_side[s.name] for s in sides)
-        log(f"  {name} {fmt.upper()}: median {ms(median(sum(a, [])))} vs {ms(median(sum(b, [])))}")
+        log(f"  {name} {fmt.upper()}: median " + " vs ".join(
+            f"{s.name} {ms(median(sum(per_side[s.name], [])))}" for s in sides))
     return out
 
 
@@ -411,8 +412,7 @@ def phase_throughput(sides: list[Side], pairs: int, seconds: float) -> dict:
                 elapsed = max(r[1] for r in results) - t0
                 per_side[side.name].append(len(ok) / elapsed)
         out[f"{name} {fmt.upper()}"] = per_side
-        a, b = (per_side[s.name] for s in sides)
-        log(f"  {name} {fmt.upper()}: {median(a):.1f}/s vs {median(b):.1f}/s")
+        log(f"  {name} {fmt.upper()}: " + " vs ".join(f"{s.name} {median(per_side[s.name]):.1f}/s" for s in sides))
     return out
 
 
@@ -607,7 +607,8 @@ def metric(port: int, name: str):
 
 
 def report(args, info, res) -> str:
-    a, b = args.names
+    b = "matplotlib"
+    ours = [n for n in args.names if n != b]
     lines = [f"# plotbox vs the matplotlib recipe ({'quick' if args.quick else 'full'} run)", ""]
     lines += [
         f"- command: `{info['command']}`",
@@ -615,15 +616,16 @@ def report(args, info, res) -> str:
         f"load average (1 min) during the run: {info['load']}",
         f"- plotbox: `{info['plotbox_version']}`, `plotbox serve` with its defaults (every limit on; {args.workers_note})",
         f"- matplotlib {info['matplotlib']} on Python {info['machine']['python']}: bench/mpl_server.py, "
-        f"ProcessPoolExecutor(2), result(timeout={args.timeout:g}), Agg, plt.close",
+        f"ProcessPoolExecutor(2), result(timeout={args.timeout:g}), Agg, plt.close, layout {args.mpl_layout}",
+        f"- plotbox-py: {info['python_package']}",
         f"- started {info['started']}, took {info['took_s'] / 60:.1f} min",
         "",
     ]
-    if "latency" in res:
+    for a in ours if "latency" in res else []:
         lines += [
-            f"## Warm latency (one request at a time) and throughput (2 at a time)", "",
-            f"Ratios are matplotlib ÷ plotbox for times and plotbox ÷ matplotlib for throughput: "
-            f"above 1× plotbox is ahead. Each ratio is computed per pair of blocks (A B), then "
+            f"## {a} against {b}: warm latency (one request at a time) and throughput (2 at a time)", "",
+            f"Ratios are {b} ÷ {a} for times and {a} ÷ {b} for throughput: "
+            f"above 1× {a} is ahead. Each ratio is computed per pair of blocks, then "
             f"the median over {args.pairs} pairs is shown with the range in brackets.", "",
             f"| workload | {a} median | {b} median | ratio | {a} p99 | {b} p99 | ratio | "
             f"{a} renders/s | {b} renders/s | ratio |",
@@ -642,26 +644,30 @@ def report(args, info, res) -> str:
             else:
                 row += ["", "", ""]
             lines.append("| " + " | ".join(row) + " |")
-        n_a = sum(len(s) for s in next(iter(res["latency"].values()))[a])
-        lines += ["", f"Medians and p99 are over all blocks of a side (up to {args.block} requests a block, "
-                  f"e.g. {n_a} for {a} in the first case); a block stops early after {args.block_max_s:g} s "
-                  f"(at least 5 requests), so the slow side may have fewer samples and its p99 is close to its maximum.", ""]
-    if "cold" in res:
-        cold = res["cold"]
+        first = next(iter(res["latency"].values()))
+        lines += ["", f"Samples in the first case: {a} {sum(len(x) for x in first[a])}, "
+                  f"{b} {sum(len(x) for x in first[b])}. Medians and p99 are over all of a side's samples; "
+                  f"a block has up to {args.block} requests and stops early after {args.block_max_s:g} s "
+                  f"(with at least 5), so a block's p99 is close to its maximum.", ""]
+    if "cold" in res or "peak" in res:
         lines += ["## Cold start and memory", "",
-                  f"| | {a} | {b} | ratio |", "|---|---|---|---|"]
-        ca, cb = cold[a], cold[b]
-        lines.append(f"| cold start, process start to first W1 SVG (median of {len(ca)}) | "
-                     f"{ms(median(ca))} | {ms(median(cb))} | "
-                     f"{summary([y / x for x, y in zip(ca, cb)])} |")
-        if "peak" in res:
-            pa, pb = res["peak"][a], res["peak"][b]
-            lines.append(f"| peak RSS after the warm phases (sum of VmHWM over the server's processes) | "
-                         f"{pa:.1f} MiB | {pb:.1f} MiB | {pb / pa:.1f}× |")
+                  "| side | cold start: process start to first W1 SVG (median) | ratio "
+                  "| peak RSS after the warm phases (VmHWM summed over the server's processes) | ratio |",
+                  "|---|---|---|---|---|"]
+        cold, peak = res.get("cold", {}), res.get("peak", {})
+        for name in args.names:
+            row = [name]
+            if name in cold:
+                row += [f"{ms(median(cold[name]))} (of {len(cold[name])})",
+                        "" if name == b else summary([y / x for x, y in zip(cold[name], cold[b])])]
+            else:
+                row += ["", ""]
+            if name in peak:
+                row += [f"{peak[name]:.1f} MiB", "" if name == b else f"{peak[b] / peak[name]:.1f}×"]
+            else:
+                row += ["", ""]
+            lines.append("| " + " | ".join(row) + " |")
         lines.append("")
-    elif "peak" in res:
-        pa, pb = res["peak"][a], res["peak"][b]
-        lines += [f"Peak RSS after the warm phases: {a} {pa:.1f} MiB, {b} {pb:.1f} MiB.", ""]
     if "cache_hits" in res:
         lines += [f"plotbox's result cache answered {res['cache_hits']:g} of the warm requests "
                   f"(`plotbox_cache_hits_total`; 0 means every request was rendered).", ""]
@@ -722,10 +728,16 @@ def main() -> int:
     parser.add_argument("--tput-s", type=float, help="seconds per throughput block (default 3; quick 1.5)")
     parser.add_argument("--cold-starts", type=int, help="measured cold starts per side (default 5; quick 3)")
     parser.add_argument("--long", help="plotbox's long-run checkpoints (default 1000,10000,100000; quick 1000,10000)")
-    parser.add_argument("--mpl-long", help="matplotlib's long-run checkpoints (default 1000,10000; quick 1000)")
+    parser.add_argument("--mpl-long", help="matplotlib's long-run checkpoints (default 1000,5000; quick 1000)")
+    parser.add_argument("--py-long", help="plotbox-py's long-run checkpoints (default 1000,10000; quick 1000)")
+    parser.add_argument("--wheel", help="the Python package's wheel (env PLOTBOX_WHEEL; default target/wheels/plotbox-*.whl)")
+    parser.add_argument("--no-python", action="store_true", help="leave the Python package out")
     parser.add_argument("--long-max-s", type=float, default=900.0, help="time bound of each side's long run")
     parser.add_argument("--timeout", type=float, default=2.0,
                         help="matplotlib's result(timeout=...), seconds; plotbox keeps its own default (2 s)")
+    parser.add_argument("--mpl-layout", choices=["none", "constrained"], default="none",
+                        help="matplotlib's layout engine: none (fixed margins, cheapest) or constrained "
+                             "(the layout plotbox imitates)")
     parser.add_argument("--skip", default="", help="phases to leave out: cold,latency,throughput,hang,long")
     parser.add_argument("--out", default=os.path.join(ROOT, "target/bench"), help="where results and logs go")
     args = parser.parse_args()
@@ -736,9 +748,25 @@ def main() -> int:
     args.tput_s = args.tput_s or (1.5 if q else 3.0)
     args.cold_starts = args.cold_starts or (3 if q else 5)
     long_pb = [int(x) for x in (args.long or ("1000,10000" if q else "1000,10000,100000")).split(",")]
-    long_mpl = [int(x) for x in (args.mpl_long or ("1000" if q else "1000,10000")).split(",")]
+    long_py = [int(x) for x in (args.py_long or ("1000" if q else "1000,10000")).split(",")]
+    long_mpl = [int(x) for x in (args.mpl_long or ("1000" if q else "1000,5000")).split(",")]
     skip = set(filter(None, args.skip.split(",")))
-    args.names = ("plotbox", "matplotlib")
+    wheel = args.wheel or os.environ.get("PLOTBOX_WHEEL") or next(
+        iter(sorted(glob.glob(os.path.join(ROOT, "target/wheels/plotbox-*.whl")))), None)
+    python_package = "not measured: no wheel (scripts/python-wheel.sh builds one; or --wheel PATH)"
+    if wheel and not args.no_python:
+        # Into the benchmark's own venv (run.sh made it), and again on every run, as the
+        # wheel keeps its version number from one build to the next.
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "--force-reinstall", "--no-deps", wheel], check=True)
+        probe = subprocess.run([sys.executable, "-c", "import plotbox; print(plotbox.__version__, plotbox.MODULE_SHA256)"],
+                               capture_output=True, text=True, check=True).stdout.split()
+        python_package = (f"the Python package {probe[0]} (module {probe[1][:12]}, from {os.path.basename(wheel)}) behind "
+                          f"the same tiny HTTP front as matplotlib (bench/mpl_server.py --engine plotbox), "
+                          f"`plotbox.render(body, format, timeout={args.timeout:g})` in the request thread, 2 at once")
+    elif args.no_python:
+        python_package = "not measured (--no-python)"
+    args.names = ("plotbox", "matplotlib") + (("plotbox-py",) if python_package.startswith("the") else ())
     args.workers_note = "2 workers on this machine's 2 cores"
 
     binary = os.path.abspath(args.plotbox)
@@ -752,7 +780,7 @@ def main() -> int:
                    # cache that the unmeasured first start fills.
                    MPLCONFIGDIR=os.path.join(args.out, "mplconfig"))
     mpl_cmd = [sys.executable, os.path.join(HERE, "mpl_server.py"), "--port", "{port}",
-               "--workers", "2", "--timeout", str(args.timeout)]
+               "--workers", "2", "--timeout", str(args.timeout), "--layout", args.mpl_layout]
     pb_cmd = [binary, "serve", "--addr", "127.0.0.1:{port}"]
 
     def plotbox_side(name="plotbox", extra=()):
@@ -761,8 +789,15 @@ def main() -> int:
     def mpl_side(name="matplotlib", extra=()):
         return Side(name, mpl_cmd + list(extra), mpl_env, logs)
 
+    def py_side(name="plotbox-py"):
+        return Side(name, mpl_cmd + ["--engine", "plotbox"], dict(os.environ), logs)
+
+    def all_sides():
+        return [plotbox_side(), mpl_side()] + ([py_side()] if "plotbox-py" in args.names else [])
+
     version = subprocess.run([binary, "--version"], capture_output=True, text=True, check=False).stdout
     info = {
+        "python_package": python_package,
         "command": " ".join(["bench/run.sh"] + sys.argv[1:]),
         "machine": machine(),
         "plotbox_version": " ".join(version.split()[:2] + ["module", version.split()[4][:12]])
@@ -775,9 +810,9 @@ def main() -> int:
     with LoadSampler() as load:
         try:
             if "cold" not in skip:
-                res["cold"] = phase_cold([plotbox_side(), mpl_side()], args.cold_starts)
+                res["cold"] = phase_cold(all_sides(), args.cold_starts)
             if not {"latency", "throughput"} <= skip:
-                sides = [plotbox_side(), mpl_side()]
+                sides = all_sides()
                 try:
                     for side in sides:
                         side.wait_first_picture(side.start())
@@ -807,9 +842,14 @@ def main() -> int:
                                ("POST", "/hang?kind=spin&seconds=300", b""), args.timeout, bound,
                                mpl_hang_held),
                 ]
+                if "plotbox-py" in args.names:
+                    res["hang"].append(phase_hang("plotbox-py, the Python package (its 2 s timeout)", py_side("plotbox-py hang"),
+                                                  ("POST", "/render?format=png", hang_body), args.timeout, bound))
             if "long" not in skip:
                 res["long"] = [phase_long(plotbox_side("plotbox long"), long_pb, args.long_max_s),
                                phase_long(mpl_side("matplotlib long"), long_mpl, args.long_max_s)]
+                if "plotbox-py" in args.names:
+                    res["long"].append(phase_long(py_side("plotbox-py long"), long_py, args.long_max_s))
         except KeyboardInterrupt:
             log("interrupted: reporting what was measured")
     info["took_s"] = time.perf_counter() - t_start

@@ -2,11 +2,16 @@
 reaches both sides the same way: the same client, the same bodies, one HTTP round
 trip each, a server process whose start-up and memory can be measured.
 
+With `--engine plotbox` the same front calls the Python package instead,
+`plotbox.render(body, format, timeout=...)` in the request's thread, at most
+`--workers` at once: plotbox in-process, as a Python web app would use it.
+
 The recipe is what people run in web workers today: `MPLBACKEND=Agg`, a
 `ProcessPoolExecutor` with 2 workers, `future.result(timeout=...)`, and
 `plt.close(fig)` after `savefig` to BytesIO (bench/workloads.py `draw`).
 
     python bench/mpl_server.py --port 0 [--workers 2] [--timeout 2.0] [--allow-hang]
+                               [--layout none|constrained] [--engine matplotlib|plotbox]
 
 Routes (loopback only, HTTP/1.1 keep-alive):
     POST /render?format=svg|png   body: a bench/workloads.py spec -> the picture
@@ -33,24 +38,19 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-# As a web app imports it: at the top of the module, before the pool forks, so the
-# workers start with matplotlib already loaded (and the parent's RSS includes it).
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot  # noqa: E402,F401
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import workloads  # noqa: E402
+
+plotbox = None  # the Python package, imported by main() for --engine plotbox
 
 # The hung job's own bound, whatever it is asked: the benchmark kills the server long
 # before, but a job that outlived a crashed driver must still end by itself.
 HANG_MAX_S = 600.0
 
 
-def render_job(body: bytes, fmt: str) -> bytes:
+def render_job(body: bytes, fmt: str, layout: str | None) -> bytes:
     # In the worker: the spec is parsed here, as plotbox parses it inside its render.
-    return workloads.draw(json.loads(body), fmt)
+    return workloads.draw(json.loads(body), fmt, layout)
 
 
 def hang_job(kind: str, seconds: float) -> None:
@@ -69,6 +69,10 @@ def hang_job(kind: str, seconds: float) -> None:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the client and plotbox use it
+    # The headers and the body go out in separate writes; with Nagle on, the body
+    # waits for the client's delayed ACK (up to 40 ms a request on loopback), which
+    # would be charged to matplotlib.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):  # one line per request would be the benchmark's cost
         pass
@@ -115,9 +119,19 @@ class Handler(BaseHTTPRequestHandler):
                 if fmt not in ("svg", "png"):
                     self._json(400, {"error": f"format {fmt!r}"})
                     return
-                picture = self._wait(self.server.pool.submit(render_job, body, fmt))
+                if self.server.slots is not None:
+                    with self.server.slots:
+                        try:
+                            picture = plotbox.render(body, format=fmt, timeout=self.server.timeout_s)
+                        except plotbox.RenderError as error:
+                            # 422 for the deadline and memory, as `plotbox serve` answers.
+                            status = 400 if error.kind == "invalid_spec" else 413 if error.kind == "too_large" else 422
+                            self._json(status, {"error": {"kind": error.kind, "message": error.message}})
+                            return
+                else:
+                    picture = self._wait(self.server.pool.submit(render_job, body, fmt, self.server.layout))
                 self._reply(200, picture, "image/svg+xml" if fmt == "svg" else "image/png")
-            elif url.path == "/hang" and self.server.allow_hang:
+            elif url.path == "/hang" and self.server.allow_hang and self.server.pool is not None:
                 kind = query.get("kind", ["sleep"])[0]
                 seconds = float(query.get("seconds", ["300"])[0])
                 self._wait(self.server.pool.submit(hang_job, kind, seconds), hang=True)
@@ -135,8 +149,10 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, pool, timeout_s, allow_hang):
+    def __init__(self, address, pool, timeout_s, allow_hang, layout, slots=None):
         super().__init__(address, Handler)
+        self.layout = layout
+        self.slots = slots  # the plotbox engine's limit on renders at once
         self.pool, self.timeout_s, self.allow_hang = pool, timeout_s, allow_hang
         self.lock = threading.Lock()
         self.pending = set()
@@ -155,17 +171,36 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=2.0, help="future.result(timeout=...)")
     parser.add_argument("--allow-hang", action="store_true")
+    parser.add_argument("--layout", choices=["none", "constrained"], default="none",
+                        help="matplotlib's layout engine (bench/workloads.py draw)")
+    parser.add_argument("--engine", choices=["matplotlib", "plotbox"], default="matplotlib")
     args = parser.parse_args()
     if not args.host.startswith("127.") and args.host != "localhost":
         parser.error("loopback addresses only")
-    pool = ProcessPoolExecutor(max_workers=args.workers)
-    server = Server((args.host, args.port), pool, args.timeout, args.allow_hang)
+    if args.engine == "plotbox":
+        # The plotbox side never imports matplotlib: its memory is its own.
+        global plotbox
+        import plotbox
+    else:
+        # As a web app imports it, before the pool forks: the workers start with
+        # matplotlib loaded, and the parent's RSS includes it.
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
+    layout = None if args.layout == "none" else args.layout
+    if args.engine == "plotbox":
+        pool, slots = None, threading.BoundedSemaphore(args.workers)
+    else:
+        pool, slots = ProcessPoolExecutor(max_workers=args.workers), None
+    server = Server((args.host, args.port), pool, args.timeout, args.allow_hang, layout, slots)
     host, port = server.server_address[:2]
-    print(f"matplotlib recipe listening on http://{host}:{port}", flush=True)
+    print(f"{args.engine} listening on http://{host}:{port}", flush=True)
     try:
         server.serve_forever()
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 if __name__ == "__main__":
