@@ -8,6 +8,7 @@ time and talks to 127.0.0.1 only.
 from __future__ import annotations
 
 import argparse
+import collections
 import glob
 import itertools
 import json
@@ -128,13 +129,13 @@ class Client:
         return status, body
 
 
-def render_once(client: Client, name: str, fmt: str) -> tuple[int, float]:
-    """One render of a fresh spec; (status, seconds). The body is made before the
-    clock starts."""
+def render_once(client: Client, name: str, fmt: str) -> tuple[int, float, int]:
+    """One render of a fresh spec; (status, seconds, bytes of the answer). The body
+    is made before the clock starts."""
     body = workloads.body(name, next(SERIAL))
     start = time.perf_counter()
-    status, _ = client.request("POST", f"/render?format={fmt}", body)
-    return status, time.perf_counter() - start
+    status, picture = client.request("POST", f"/render?format={fmt}", body)
+    return status, time.perf_counter() - start, len(picture)
 
 
 # ----------------------------------------------------------------------- processes
@@ -373,7 +374,7 @@ def phase_cold(sides: list[Side], runs: int) -> dict:
 
 def phase_latency(sides: list[Side], pairs: int, block: int, block_max_s: float) -> dict:
     log(f"warm latency: {len(CASES)} cases × {pairs} pairs of blocks of {block} sequential requests")
-    out = {}
+    out, sizes = {}, {}
     for name, fmt in CASES:
         per_side = {side.name: [] for side in sides}
         for _pair in range(pairs):
@@ -382,17 +383,18 @@ def phase_latency(sides: list[Side], pairs: int, block: int, block_max_s: float)
                 samples, block_end = [], time.perf_counter() + block_max_s
                 try:
                     while len(samples) < block and (len(samples) < 5 or time.perf_counter() < block_end):
-                        status, seconds = render_once(client, name, fmt)
+                        status, seconds, size = render_once(client, name, fmt)
                         if status != 200:
                             raise RuntimeError(f"{side.name} {name} {fmt}: HTTP {status}")
                         samples.append(seconds)
+                        sizes.setdefault(f"{name} {fmt.upper()}", {})[side.name] = size
                 finally:
                     client.close()
                 per_side[side.name].append(samples)
         out[f"{name} {fmt.upper()}"] = per_side
         log(f"  {name} {fmt.upper()}: median " + " vs ".join(
             f"{s.name} {ms(median(sum(per_side[s.name], [])))}" for s in sides))
-    return out
+    return out, sizes
 
 
 def phase_throughput(sides: list[Side], pairs: int, seconds: float) -> dict:
@@ -557,7 +559,7 @@ def phase_long(side: Side, checkpoints: list[int], bound_s: float) -> dict:
     log(f"long run: {side.name}, RSS after {checkpoints} renders (bound {bound_s:.0f} s)")
     side.start()
     side.wait_first_picture(time.perf_counter())
-    rows, failed = [], 0
+    rows, failed = [], collections.Counter()
     t0 = time.perf_counter()
     done = 0
     try:
@@ -569,7 +571,8 @@ def phase_long(side: Side, checkpoints: list[int], bound_s: float) -> dict:
             results = closed_loop(side.port, lambda i, base=done: LONG_MIX[(base + i) % len(LONG_MIX)], 2,
                                   lambda n, goal=target - done: n >= goal or time.perf_counter() >= end)
             done += len(results)
-            failed += sum(1 for r in results if r[2] != 200)
+            # By status, so a failure says what it was (504: the recipe's timeout; 0: no answer).
+            failed.update(r[2] for r in results if r[2] != 200)
             rows.append({"renders": done, "target": target, "rss_mib": side.rss_mib(),
                          "peak_rss_mib": side.peak_rss_mib(), "elapsed_s": time.perf_counter() - t0})
             log(f"  {side.name}: {done} renders, RSS {rows[-1]['rss_mib']:.1f} MiB, {rows[-1]['elapsed_s']:.0f} s")
@@ -577,7 +580,7 @@ def phase_long(side: Side, checkpoints: list[int], bound_s: float) -> dict:
                 break
     finally:
         side.stop()
-    return {"side": side.name, "rows": rows, "failed": failed}
+    return {"side": side.name, "rows": rows, "failed": dict(failed)}
 
 
 # ------------------------------------------------------------------------- report
@@ -649,6 +652,16 @@ def report(args, info, res) -> str:
                   f"{b} {sum(len(x) for x in first[b])}. Medians and p99 are over all of a side's samples; "
                   f"a block has up to {args.block} requests and stops early after {args.block_max_s:g} s "
                   f"(with at least 5), so a block's p99 is close to its maximum.", ""]
+    if res.get("sizes"):
+        lines += ["## Picture sizes", "",
+                  "Bytes of one answer per case (the last of the latency phase); smaller is better. "
+                  "The ratio is matplotlib ÷ plotbox, so below 1× plotbox's picture is the larger one.", "",
+                  "| workload | " + " | ".join(args.names) + " | matplotlib ÷ plotbox |",
+                  "|---|" + "---|" * (len(args.names) + 1)]
+        for case, per in res["sizes"].items():
+            lines.append(f"| {case} | " + " | ".join(f"{per.get(n, 0):,}" for n in args.names)
+                         + f" | {per[b] / per['plotbox']:.2f}× |")
+        lines.append("")
     if "cold" in res or "peak" in res:
         lines += ["## Cold start and memory", "",
                   "| side | cold start: process start to first W1 SVG (median) | ratio "
@@ -709,7 +722,9 @@ def report(args, info, res) -> str:
                 lines.append(f"| {run['side']} | {row['renders']:,}{short} | {row['rss_mib']:.1f} MiB | "
                              f"{row['peak_rss_mib']:.1f} MiB | {row['elapsed_s']:.0f} s |")
             if run["failed"]:
-                lines.append(f"| {run['side']} | {run['failed']} renders failed | | | |")
+                how = ", ".join(f"HTTP {status}: {n}" if status else f"no answer: {n}"
+                                for status, n in sorted(run["failed"].items()))
+                lines.append(f"| {run['side']} | {sum(run['failed'].values())} renders failed ({how}) | | | |")
         lines.append("")
     return "\n".join(lines)
 
@@ -818,7 +833,7 @@ def main() -> int:
                         side.wait_first_picture(side.start())
                         warm_up(side, CASES)
                     if "latency" not in skip:
-                        res["latency"] = phase_latency(sides, args.pairs, args.block, args.block_max_s)
+                        res["latency"], res["sizes"] = phase_latency(sides, args.pairs, args.block, args.block_max_s)
                     if "throughput" not in skip:
                         res["throughput"] = phase_throughput(sides, args.pairs, args.tput_s)
                     res["peak"] = {side.name: side.peak_rss_mib() for side in sides}
