@@ -466,7 +466,6 @@ def phase_hang(variant: str, side: Side, hang_request, timeout_s: float, bound_s
     normal_at = [None]
     released = {}  # "at": when the hung job stopped holding a worker
     results, lock = [], threading.Lock()
-    done_event = threading.Event()
 
     def stop() -> bool:
         # Called with `lock` held.
