@@ -49,39 +49,9 @@ cargo build --quiet --profile module -p renderer-wasm --target "$target"
 # Re-run wasm-bindgen only when its input changed, so that an unchanged build leaves
 # www/pkg (and with it the host's embedded module) untouched.
 if [ ! -f "$module" ] || [ "$raw_wasm" -nt "$module" ]; then
-    # The precompiled std objects are built with reference types, so the linker lists
-    # `reference-types` in the `target_features` section even though our code is built
-    # without it; wasm-bindgen would then switch to its externref transform (which
-    # needs wasmtime's `gc` feature) and fail for lack of the externref intrinsics.
-    # Without the section wasm-bindgen detects the features from the module itself.
+    # wasm-bindgen must not see the linker's `target_features` (see the script).
     bindgen_input="target/$target/module/renderer_wasm.bindgen-input.wasm"
-    python3 - "$raw_wasm" "$bindgen_input" <<'PY'
-import sys
-
-def leb128(data, pos):
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, pos
-
-data = open(sys.argv[1], "rb").read()
-out, pos = bytearray(data[:8]), 8
-while pos < len(data):
-    start = pos
-    section_id = data[pos]
-    size, body = leb128(data, pos + 1)
-    pos = body + size
-    if section_id == 0:
-        name_len, name_at = leb128(data, body)
-        if data[name_at:name_at + name_len] == b"target_features":
-            continue
-    out += data[start:pos]
-open(sys.argv[2], "wb").write(out)
-PY
+    scripts/wasm-sections.py drop-target-features "$raw_wasm" "$bindgen_input"
     wasm-bindgen --target web --out-dir "$out_dir" --out-name renderer_wasm "$bindgen_input"
     # Binaryen shrinks the module by about a tenth (3.20 -> 2.92 MB with shaping and
     # PDF), which keeps the browser's download under 3 MB. The features are the ones
@@ -91,71 +61,8 @@ PY
         --enable-simd --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
         --enable-nontrapping-float-to-int --enable-multivalue \
         -o "$module.opt" "$module"
-    # The full name section is 180 KB. Hosts need only the names of Rust's
-    # allocation-failure path, to tell a trap at the memory limit from a bug in a
-    # backtrace (the Python package does; the Rust host sees the refused growth), so
-    # only those are kept.
-    python3 - "$module.opt" "$module" <<'PY'
-import sys
-
-KEEP = ("rust_oom", "__rust_alloc_error_handler", "handle_alloc_error")
-
-def leb128(data, pos):
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, pos
-
-def uleb(value):
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-def function_names(body):
-    """The kept entries of a name section's function-names subsection."""
-    pos, kept = 0, []
-    while pos < len(body):
-        kind, size_at = body[pos], pos + 1
-        size, start = leb128(body, size_at)
-        pos = start + size
-        if kind != 1:
-            continue
-        count, at = leb128(body, start)
-        for _ in range(count):
-            index, at = leb128(body, at)
-            length, at = leb128(body, at)
-            name = body[at:at + length]
-            at += length
-            if any(keep in name.decode("utf-8", "replace") for keep in KEEP):
-                kept.append(uleb(index) + uleb(len(name)) + name)
-    return kept
-
-data = open(sys.argv[1], "rb").read()
-out, pos = bytearray(data[:8]), 8
-while pos < len(data):
-    start = pos
-    section_id = data[pos]
-    size, body = leb128(data, pos + 1)
-    pos = body + size
-    if section_id == 0:
-        name_len, name_at = leb128(data, body)
-        if data[name_at:name_at + name_len] == b"name":
-            kept = function_names(data[name_at + name_len:pos])
-            sub = uleb(len(kept)) + b"".join(kept)
-            content = uleb(4) + b"name" + b"\x01" + uleb(len(sub)) + sub
-            out += b"\x00" + uleb(len(content)) + content
-            continue
-    out += data[start:pos]
-open(sys.argv[2], "wb").write(out)
-PY
+    # Only the names a host reads in a backtrace stay (see the script).
+    scripts/wasm-sections.py keep-oom-names "$module.opt" "$module"
     rm "$module.opt"
     # Refresh the timestamp even where wasm-bindgen rewrote identical bytes.
     touch "$module"
