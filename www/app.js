@@ -1,9 +1,10 @@
 // The playground page: a JSON spec editor whose preview is rendered in this browser by
 // the same renderer module the server runs (in a worker, under a time limit), with the
 // server's PNG beside it on request. Only the server's public routes are used:
-// /pkg/* (the module), /examples.json, /render, /healthz, /schema.json.
+// /pkg/* (the module), /fonts and /fonts/files/* (the operator's fonts, which every
+// render here gets too), /examples.json, /render, /healthz, /schema.json.
 
-import { RenderClient, RenderFailure, SUPERSEDED } from "./render-client.js";
+import { RenderClient, RenderFailure, SUPERSEDED, addFonts, fetchServerFonts } from "./render-client.js";
 import { JsonSyntaxError, compactJson, formatJson, parseWithPositions, pointerRange } from "./jsonpos.js";
 import { specFromUrl, urlWithSpec } from "./share.js";
 
@@ -35,6 +36,8 @@ const ui = {
   errorMessage: $("error-message"),
   errorPath: $("error-path"),
   plot: $("plot"),
+  warnings: $("warnings"),
+  fonts: $("fonts"),
   browserStatus: $("browser-status"),
   examples: $("examples"),
   serverToggle: $("server-toggle"),
@@ -62,11 +65,15 @@ const moduleBytes = fetch(MODULE_URL).then((response) => {
   if (!response.ok) throw new Error(`${MODULE_URL}: HTTP ${response.status}`);
   return response.arrayBuffer();
 });
+// The server's --font-dir files, so that the pictures here are the server's; none when
+// the page is served without /fonts.
+const serverFonts = fetchServerFonts();
 const timeoutMs = timeLimitFromUrl();
 const client = new RenderClient({
   workerUrl: new URL("./worker.js", import.meta.url),
   module: moduleBytes.then((bytes) => WebAssembly.compile(bytes)),
   timeoutMs,
+  fonts: serverFonts.then(({ files }) => files),
 });
 const compiledModule = client.module;
 
@@ -74,6 +81,7 @@ const state = {
   previewGen: 0,
   renders: 0,
   lastSvg: null,
+  lastWarnings: [],
   debounce: null,
   serverAbort: null,
   serverUrl: null,
@@ -84,6 +92,10 @@ window.plotbox = {
   client,
   get lastSvg() {
     return state.lastSvg;
+  },
+  /** The module's warnings about the last previewed picture (X-Plotbox-Warnings's). */
+  get lastWarnings() {
+    return state.lastWarnings;
   },
 };
 
@@ -211,9 +223,14 @@ function finishPreview(stateName) {
 /** The first render of a page load, on this thread (see FIRST_RENDER_HERE_MAX_CHARS). */
 async function renderHere(text) {
   const glue = await import(GLUE_URL);
+  const { files } = await serverFonts;
   glue.initSync({ module: await compiledModule });
+  // The same fonts as the worker's, in the same order, or the first picture would
+  // differ from every later one.
+  addFonts(glue.addFont, files);
   try {
-    return { svg: glue.renderSvg(text) };
+    const svg = glue.renderSvg(text);
+    return { svg, warnings: glue.renderWarnings() };
   } catch (e) {
     if (typeof e === "string") throw RenderFailure.fromJson(e);
     // A trap: leave this render to the worker, whose instance is disposable.
@@ -251,10 +268,25 @@ async function preview({ here = false } = {}) {
   // Inserted exactly as the module produced it: this is the SVG the server sends.
   ui.plot.innerHTML = result.svg;
   state.lastSvg = result.svg;
+  showWarnings(result.warnings ?? []);
   ui.downloadSvg.disabled = false;
   ui.browserStatus.textContent = `${Math.round(performance.now() - started)} ms`;
   clearError();
   finishPreview("ok");
+}
+
+/** The module's warnings under the picture (a character no font has, drawn as a box). */
+function showWarnings(warnings) {
+  state.lastWarnings = warnings;
+  ui.warnings.replaceChildren(
+    ...warnings.map((warning) => {
+      const item = document.createElement("li");
+      item.textContent = warning;
+      return item;
+    }),
+  );
+  ui.warnings.hidden = warnings.length === 0;
+  ui.plot.dataset.warnings = String(warnings.length);
 }
 
 function schedulePreview() {
@@ -425,11 +457,34 @@ async function showModuleIdentity() {
   }
 }
 
+// ---- fonts ---------------------------------------------------------------------------
+
+/** The footer's list of the server's fonts this page renders with, and any trouble. */
+async function showFonts() {
+  const { files, problems } = await serverFonts;
+  try {
+    await client.ready;
+  } catch {
+    return; // the module did not load; the preview says so
+  }
+  const trouble = [...problems, ...client.fontErrors.map((e) => `the module refused ${e}`)];
+  ui.fonts.dataset.files = JSON.stringify(files.map((f) => f.name));
+  ui.fonts.textContent = files.length
+    ? `fonts: DejaVu Sans + ${files.map((f) => f.name).join(", ")} (the server's)`
+    : "fonts: DejaVu Sans (built in)";
+  if (trouble.length) {
+    ui.fonts.textContent += `; ${trouble.join("; ")}: pictures may differ from the server's`;
+    ui.fonts.classList.add("bad");
+  }
+  ui.fonts.title = client.fontFamilies.length ? `families: ${client.fontFamilies.join(", ")}` : "";
+}
+
 // ---- start ---------------------------------------------------------------------------
 
 async function main() {
   ui.timeLimit.textContent = `time limit per render: ${timeoutMs} ms`;
   showModuleIdentity();
+  showFonts();
   client.ready.then(
     () => (ui.moduleVersion.textContent = `renderer ${client.moduleVersion}`),
     () => {},

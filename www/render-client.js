@@ -24,6 +24,65 @@ export class RenderFailure extends Error {
   }
 }
 
+/**
+ * The server's operator fonts (`plotbox serve --font-dir`), fetched for `addFont`: GET
+ * /fonts lists the files in the order the server's module numbers them (which decides
+ * the fallback order, so they must be added in that order), and each file is fetched
+ * from its `url`, the bytes the server's sandbox maps. A page served without /fonts
+ * (a static host, an older server) gets no files and renders with the built-in font.
+ *
+ * @param {string} origin  the server's origin, e.g. "http://127.0.0.1:8080" ("" for
+ *   the page's own)
+ * @returns {Promise<{files: {name: string, bytes: ArrayBuffer}[], problems: string[]}>}
+ *   `problems` names the listed files that could not be fetched: without them the
+ *   page's pictures may differ from the server's.
+ */
+export async function fetchServerFonts(origin = "") {
+  let listing;
+  try {
+    const response = await fetch(`${origin}/fonts`);
+    if (!response.ok) return { files: [], problems: [] };
+    listing = await response.json();
+  } catch {
+    return { files: [], problems: [] }; // no server, or not plotbox's /fonts
+  }
+  const listed = Array.isArray(listing && listing.files) ? listing.files : [];
+  const fetched = await Promise.all(
+    listed.map(async ({ name, url }) => {
+      try {
+        const response = await fetch(new URL(url, origin || location.href));
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return { name: String(name), bytes: await response.arrayBuffer() };
+      } catch (e) {
+        return { problem: `could not fetch the font ${name} (${url}): ${e && e.message ? e.message : e}` };
+      }
+    }),
+  );
+  return {
+    files: fetched.filter((f) => f.bytes),
+    problems: fetched.filter((f) => f.problem).map((f) => f.problem),
+  };
+}
+
+/**
+ * Hands each font file to the module's `addFont`, in order (the worker does this, and
+ * the page for its first render on the main thread). A file the module refuses is
+ * skipped and reported, so the rest still count.
+ * @returns {{families: string[], fontErrors: string[]}}
+ */
+export function addFonts(addFont, fonts) {
+  let families = [];
+  const fontErrors = [];
+  for (const { name, bytes } of fonts || []) {
+    try {
+      families = addFont(new Uint8Array(bytes));
+    } catch (e) {
+      fontErrors.push(`${name}: ${typeof e === "string" ? e : e && e.message ? e.message : e}`);
+    }
+  }
+  return { families, fontErrors };
+}
+
 /** Resolved instead of a result when a newer request of the same lane replaced it. */
 export const SUPERSEDED = Symbol("superseded");
 
@@ -33,10 +92,13 @@ export class RenderClient {
    * @param {URL|string} options.workerUrl  the module worker script
    * @param {Promise<WebAssembly.Module|null>} options.module  compiled module to share
    * @param {number} options.timeoutMs  time limit of one render
+   * @param {Promise<{name: string, bytes: ArrayBuffer}[]>} [options.fonts]  font files
+   *   every worker adds (`addFont`, in this order) before its first render
    */
-  constructor({ workerUrl, module, timeoutMs }) {
+  constructor({ workerUrl, module, timeoutMs, fonts = Promise.resolve([]) }) {
     this.workerUrl = workerUrl;
     this.module = module;
+    this.fonts = fonts;
     this.timeoutMs = timeoutMs;
     this.worker = null;
     this.ready = null;
@@ -46,6 +108,10 @@ export class RenderClient {
     this.nextId = 1;
     this.restarts = 0;
     this.moduleVersion = null;
+    // What the worker's addFont said: the families a spec may name, and the files it
+    // refused (each "name: reason").
+    this.fontFamilies = [];
+    this.fontErrors = [];
     this.spawn();
   }
 
@@ -57,6 +123,8 @@ export class RenderClient {
         const msg = event.data;
         if (msg.type === "ready") {
           this.moduleVersion = msg.version;
+          this.fontFamilies = msg.families;
+          this.fontErrors = msg.fontErrors;
           resolve();
         } else if (msg.type === "init-failed") {
           reject(new RenderFailure({ kind: "internal", message: `could not load the renderer module: ${msg.message}` }));
@@ -76,11 +144,11 @@ export class RenderClient {
     // Unobserved until the first render; keep the rejection from being reported as
     // unhandled in the meantime.
     this.ready.catch(() => {});
-    this.module
-      .catch(() => null)
-      .then((module) => {
-        if (this.worker === worker) worker.postMessage({ type: "init", module });
-      });
+    // The fonts are copied to every worker (a replacement needs them too), not
+    // transferred.
+    Promise.all([this.module.catch(() => null), this.fonts.catch(() => [])]).then(([module, fonts]) => {
+      if (this.worker === worker) worker.postMessage({ type: "init", module, fonts });
+    });
   }
 
   /** Stops the worker (whatever it is doing) and starts a fresh one. */
@@ -92,7 +160,9 @@ export class RenderClient {
 
   /**
    * Renders `spec` (JSON text) as {svg}, {png} or {pdf} (`format` "svg", "png" or
-   * "pdf"). `lane` names a stream of requests where only the newest matters (the live
+   * "pdf"), each with `warnings`: the module's warnings about the picture (a
+   * character no font has, drawn as a box), the strings the server sends in
+   * `X-Plotbox-Warnings`; empty when there are none. `lane` names a stream of requests where only the newest matters (the live
    * preview): a queued request of the same lane resolves to SUPERSEDED when a newer one
    * arrives. Rejects with RenderFailure.
    */
@@ -168,9 +238,10 @@ export class RenderClient {
       return;
     }
     if (msg.type === "done") {
-      if (msg.png !== undefined) waiter.resolve({ png: msg.png });
-      else if (msg.pdf !== undefined) waiter.resolve({ pdf: msg.pdf });
-      else waiter.resolve({ svg: msg.svg });
+      const warnings = msg.warnings ?? [];
+      if (msg.png !== undefined) waiter.resolve({ png: msg.png, warnings });
+      else if (msg.pdf !== undefined) waiter.resolve({ pdf: msg.pdf, warnings });
+      else waiter.resolve({ svg: msg.svg, warnings });
     } else {
       if (msg.fatal) this.restart();
       waiter.reject(RenderFailure.fromJson(msg.error));

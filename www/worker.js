@@ -3,17 +3,20 @@
 // enforces the time limit by terminating this worker (render-client.js).
 //
 // Protocol (messages from the page):
-//   {type: "init", module?: WebAssembly.Module}  -> {type: "ready", version}
-//                                                 | {type: "init-failed", message}
-//   {type: "render", id, format: "svg"}          -> {type: "done", id, svg}
-//   {type: "render", id, format: "png", scale}   -> {type: "done", id, png} (transferred)
-//   {type: "render", id, format: "pdf"}          -> {type: "done", id, pdf} (transferred)
+//   {type: "init", module?: WebAssembly.Module, fonts?: [{name, bytes: ArrayBuffer}]}
+//        -> {type: "ready", version, families, fontErrors} | {type: "init-failed", message}
+//   {type: "render", id, format: "svg"}          -> {type: "done", id, svg, warnings}
+//   {type: "render", id, format: "png", scale}   -> {type: "done", id, png, warnings} (png transferred)
+//   {type: "render", id, format: "pdf"}          -> {type: "done", id, pdf, warnings} (pdf transferred)
 //   any render failure                           -> {type: "failed", id, error, fatal}
-// Answers carry `ms`, the render's own duration measured here.
+// Answers carry `ms`, the render's own duration measured here. `fonts` are added with
+// addFont, in order, before the first render (the server's --font-dir files, so that
+// the pictures are the server's); `fontErrors` lists the files addFont refused.
 // `error` is SPEC.md's error JSON text; `fatal` means the module trapped and this
 // instance must not be trusted again.
 
-import init, { renderSvg, renderPng, renderPdf, version } from "/pkg/renderer_wasm.js";
+import init, { addFont, renderSvg, renderPng, renderPdf, renderWarnings, version } from "/pkg/renderer_wasm.js";
+import { addFonts } from "./render-client.js";
 
 let ready = false;
 
@@ -21,14 +24,15 @@ function errorJson(kind, message) {
   return JSON.stringify({ error: { kind, message } });
 }
 
-async function start(module) {
+async function start(module, fonts) {
   try {
     // The page hands over the module it compiled from the bytes it hashed, so the
     // worker runs exactly the bytes whose SHA-256 the page shows; without one the
     // glue fetches /pkg/renderer_wasm_bg.wasm itself.
     await init(module ? { module_or_path: module } : undefined);
+    const { families, fontErrors } = addFonts(addFont, fonts);
     ready = true;
-    self.postMessage({ type: "ready", version: version() });
+    self.postMessage({ type: "ready", version: version(), families, fontErrors });
   } catch (e) {
     self.postMessage({ type: "init-failed", message: String(e && e.message ? e.message : e) });
   }
@@ -49,13 +53,16 @@ function render(msg) {
   try {
     if (msg.format === "png") {
       const png = renderPng(msg.spec, msg.scale);
-      self.postMessage({ type: "done", id: msg.id, png, ms: elapsed() }, [png.buffer]);
+      const warnings = renderWarnings();
+      self.postMessage({ type: "done", id: msg.id, png, warnings, ms: elapsed() }, [png.buffer]);
     } else if (msg.format === "pdf") {
       const pdf = renderPdf(msg.spec);
-      self.postMessage({ type: "done", id: msg.id, pdf, ms: elapsed() }, [pdf.buffer]);
+      const warnings = renderWarnings();
+      self.postMessage({ type: "done", id: msg.id, pdf, warnings, ms: elapsed() }, [pdf.buffer]);
     } else {
       const svg = renderSvg(msg.spec);
-      self.postMessage({ type: "done", id: msg.id, svg, ms: elapsed() });
+      const warnings = renderWarnings();
+      self.postMessage({ type: "done", id: msg.id, svg, warnings, ms: elapsed() });
     }
   } catch (e) {
     // The bindings throw the error JSON as a string; anything else is a trap (a
@@ -71,6 +78,6 @@ function render(msg) {
 
 self.onmessage = (event) => {
   const msg = event.data;
-  if (msg.type === "init") start(msg.module);
+  if (msg.type === "init") start(msg.module, msg.fonts);
   else if (msg.type === "render") render(msg);
 };

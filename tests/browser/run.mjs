@@ -9,14 +9,17 @@
 //   PLOTBOX_URL   test an already running server instead of starting one
 //   GOLDEN_DIR    folder of <case>/spec.json (default renderer-wasm/tests/golden)
 //   CHROMIUM      the browser (default /usr/bin/chromium)
+//   CJK_FONT      the font a second server gets with --font-dir (default Debian's
+//                 fonts-wqy-microhei file); its checks need PLOTBOX_BIN, not PLOTBOX_URL
 //
 // Prints one line per check, then a summary line; exits 1 on any failure.
 
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname, join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { PNG } from "pngjs";
@@ -26,6 +29,9 @@ const root = resolve(here, "../..");
 const BIN = process.env.PLOTBOX_BIN || resolve(here, "../../target/release/plotbox");
 const GOLDEN_DIR = process.env.GOLDEN_DIR || join(root, "renderer-wasm/tests/golden");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const CJK_FONT = process.env.CJK_FONT || "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+// "温度 2024": U+6E29 U+5EA6, which the built-in DejaVu Sans lacks.
+const CJK_SPEC = JSON.stringify({ title: "\u6e29\u5ea6 2024", series: [{ type: "line", y: [1, 2, 3] }] });
 const OUT_DIR = join(here, "out");
 const SCREENSHOT = join(OUT_DIR, "playground.png");
 const CHROMIUM_ARGS = [
@@ -84,12 +90,13 @@ function freePort() {
   });
 }
 
-async function startServer() {
-  if (process.env.PLOTBOX_URL) return { base: process.env.PLOTBOX_URL.replace(/\/$/, ""), stop: async () => {} };
+/** `plotbox serve` on a free port with `args` added (PLOTBOX_URL's server when set and `own` is false). */
+async function startServer(args = [], { own = false } = {}) {
+  if (process.env.PLOTBOX_URL && !own) return { base: process.env.PLOTBOX_URL.replace(/\/$/, ""), stop: async () => {} };
   if (!existsSync(BIN)) throw new Error(`no plotbox binary at ${BIN} (cargo build --release, or set PLOTBOX_BIN)`);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(BIN, ["serve", "--addr", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(BIN, ["serve", "--addr", `127.0.0.1:${port}`, ...args], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   child.stderr.on("data", (chunk) => (log = (log + chunk).slice(-4000)));
   let exited = null;
@@ -121,8 +128,40 @@ async function serverRender(base, specText, format = "svg") {
     headers: { "content-type": "application/json" },
     body: specText,
   });
-  return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+  const warnings = response.headers.get("x-plotbox-warnings");
+  return {
+    status: response.status,
+    body: Buffer.from(await response.arrayBuffer()),
+    // X-Plotbox-Warnings, parsed; [] when absent (the server leaves it out then).
+    warnings: warnings === null ? [] : JSON.parse(warnings),
+  };
 }
+
+/** Renders `specText` through the page's worker: {bytes: Buffer, warnings}. */
+async function workerRender(page, specText, format) {
+  const got = await page.evaluate(
+    async ({ text, format }) => {
+      const result = await window.plotbox.client.render(text, { format, scale: 1 });
+      const picture = format === "svg" ? Array.from(new TextEncoder().encode(result.svg)) : Array.from(result[format]);
+      return { picture, warnings: result.warnings };
+    },
+    { text: specText, format },
+  );
+  return { bytes: Buffer.from(got.picture), warnings: got.warnings };
+}
+
+/** The warnings the page shows under its preview, and the ones its API reports. */
+function pageWarnings(page) {
+  return page.evaluate(() => {
+    const list = document.getElementById("warnings");
+    return {
+      api: window.plotbox.lastWarnings,
+      shown: list.hidden ? [] : Array.from(list.querySelectorAll("li"), (li) => li.textContent),
+    };
+  });
+}
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 // ---- the page --------------------------------------------------------------------------
 
@@ -482,6 +521,87 @@ async function main() {
       expect(Buffer.from(after, "utf8").equals(want.body), "the replacement worker renders differently");
       return got.message;
     });
+
+    await check("fonts: without --font-dir the page shows the server's X-Plotbox-Warnings (U+6E29 drawn as a box)", async () => {
+      const want = { svg: await serverRender(base, CJK_SPEC, "svg") };
+      expect(want.svg.status === 200, `server answered ${want.svg.status}`);
+      expect(want.svg.warnings.some((w) => w.includes("U+6E29")), `server warnings ${JSON.stringify(want.svg.warnings)}`);
+      await open(page, fragmentLink(base, CJK_SPEC, `?timeout_ms=${RENDER_WAIT_MS}`));
+      expect((await renderedState(page)).state === "ok", "the spec did not render");
+      const shown = await pageWarnings(page);
+      expect(same(shown.api, want.svg.warnings), `page API ${JSON.stringify(shown.api)} vs server ${JSON.stringify(want.svg.warnings)}`);
+      expect(same(shown.shown, want.svg.warnings), `page shows ${JSON.stringify(shown.shown)}`);
+      const files = await page.$eval("#fonts", (el) => el.dataset.files);
+      expect(files === "[]", `the page says it has the fonts ${files}`);
+      for (const format of ["svg", "png", "pdf"]) {
+        const server = format === "svg" ? want.svg : await serverRender(base, CJK_SPEC, format);
+        const got = await workerRender(page, CJK_SPEC, format);
+        expect(got.bytes.equals(server.body), `${format}: page (worker) differs from the server's`);
+        expect(same(got.warnings, server.warnings), `${format}: worker warnings ${JSON.stringify(got.warnings)} vs ${JSON.stringify(server.warnings)}`);
+      }
+      return want.svg.warnings.join("; ");
+    });
+
+    // A second server, with a CJK font: the page must fetch the same font and draw the
+    // same bytes.
+    let fontServer = null;
+    let fontDir = null;
+    await check("fonts: with --font-dir, GET /fonts/files/<name> is the font file the server was given", async () => {
+      expect(existsSync(CJK_FONT), `${CJK_FONT} is missing: apt-get install -y fonts-wqy-microhei (run.sh does)`);
+      fontDir = mkdtempSync(join(tmpdir(), "plotbox-browser-fonts-"));
+      copyFileSync(CJK_FONT, join(fontDir, basename(CJK_FONT)));
+      fontServer = await startServer(["--font-dir", fontDir], { own: true });
+      const listing = await (await fetch(`${fontServer.base}/fonts`)).json();
+      expect(same(listing.files.map((f) => f.name), [basename(CJK_FONT)]), `/fonts lists ${JSON.stringify(listing.files)}`);
+      const response = await fetch(new URL(listing.files[0].url, fontServer.base));
+      expect(response.status === 200, `${listing.files[0].url}: HTTP ${response.status}`);
+      const served = Buffer.from(await response.arrayBuffer());
+      expect(served.equals(readFileSync(CJK_FONT)), `served ${served.length} bytes that are not ${CJK_FONT}`);
+      expect(response.headers.get("content-type") === "font/collection", `content-type ${response.headers.get("content-type")}`);
+      const missing = await fetch(`${fontServer.base}/fonts/files/..%2F..%2Fetc%2Fpasswd`);
+      expect(missing.status === 404, `a path outside the set answered ${missing.status}`);
+      return `${served.length} bytes`;
+    });
+
+    await check("fonts: with --font-dir, the page's SVG, PNG and PDF of a CJK title equal the server's, without warnings", async () => {
+      expect(fontServer !== null, "no server with --font-dir (see the check above)");
+      const fb = fontServer.base;
+      const want = {};
+      for (const format of ["svg", "png", "pdf"]) {
+        want[format] = await serverRender(fb, CJK_SPEC, format);
+        expect(want[format].status === 200, `server ${format}: ${want[format].status}`);
+        expect(want[format].warnings.length === 0, `server ${format} warns ${JSON.stringify(want[format].warnings)}`);
+      }
+      // The font matters: without it the server draws boxes instead.
+      const boxes = await serverRender(base, CJK_SPEC, "svg");
+      expect(!boxes.body.equals(want.svg.body), "the SVG with the font equals the one without");
+      const fontsPage = await newPage();
+      await open(fontsPage, fragmentLink(fb, CJK_SPEC, `?timeout_ms=${RENDER_WAIT_MS}`));
+      const { state } = await renderedState(fontsPage);
+      expect(state === "ok", `page state ${state}: ${JSON.stringify(await pageError(fontsPage))}`);
+      // The first picture (rendered on the page's thread) ...
+      const first = Buffer.from(await fontsPage.evaluate(() => window.plotbox.lastSvg), "utf8");
+      expect(first.equals(want.svg.body), `first render: ${firstDifference(first, want.svg.body)}`);
+      const shown = await pageWarnings(fontsPage);
+      expect(shown.api.length === 0 && shown.shown.length === 0, `the page warns ${JSON.stringify(shown)}`);
+      const files = await fontsPage.$eval("#fonts", (el) => el.dataset.files);
+      expect(files === JSON.stringify([basename(CJK_FONT)]), `the page has the fonts ${files}`);
+      // ... and every format through the worker, before and after it is replaced (a
+      // replacement gets the fonts too).
+      for (const round of ["worker", "replaced worker"]) {
+        for (const format of ["svg", "png", "pdf"]) {
+          const got = await workerRender(fontsPage, CJK_SPEC, format);
+          expect(got.bytes.equals(want[format].body),
+            `${round} ${format}: ${format === "svg" ? firstDifference(got.bytes, want[format].body) : `${got.bytes.length} vs ${want[format].body.length} bytes`}`);
+          expect(got.warnings.length === 0, `${round} ${format} warns ${JSON.stringify(got.warnings)}`);
+        }
+        await fontsPage.evaluate(() => window.plotbox.client.restart());
+      }
+      await fontsPage.close();
+      return `SVG ${want.svg.body.length}, PNG ${want.png.body.length}, PDF ${want.pdf.body.length} bytes`;
+    });
+    await fontServer?.stop();
+    if (fontDir) rmSync(fontDir, { recursive: true, force: true });
 
     await check("no uncaught errors in the page", async () => {
       expect(pageErrors.length === 0, pageErrors.join("; "));

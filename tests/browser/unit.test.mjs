@@ -93,3 +93,68 @@ test("links: the fragment wins over the query, and the editor's link drops ?spec
   const shared = urlWithSpec(`http://h/?spec=x&timeout_ms=5`, spec);
   assert.equal(shared, `http://h/?timeout_ms=5#spec=${encodeBase64Url(spec)}`);
 });
+
+test("fonts: addFonts adds in order, keeps going past a refused file, and reports it", async () => {
+  const { addFonts } = await import("../../www/render-client.js");
+  const seen = [];
+  const addFont = (bytes) => {
+    seen.push(bytes.length);
+    if (bytes.length === 2) throw "font file 2: not a font";
+    return ["DejaVu Sans", `F${seen.length}`];
+  };
+  const fonts = [
+    { name: "a.ttf", bytes: new ArrayBuffer(1) },
+    { name: "b.ttf", bytes: new ArrayBuffer(2) },
+    { name: "c.ttf", bytes: new ArrayBuffer(3) },
+  ];
+  assert.deepEqual(addFonts(addFont, fonts), {
+    families: ["DejaVu Sans", "F3"],
+    fontErrors: ["b.ttf: font file 2: not a font"],
+  });
+  assert.deepEqual(seen, [1, 2, 3]);
+  assert.deepEqual(addFonts(addFont, undefined), { families: [], fontErrors: [] });
+});
+
+test("fonts: fetchServerFonts follows /fonts's file order, and no /fonts means no fonts", async () => {
+  const { fetchServerFonts } = await import("../../www/render-client.js");
+  const realFetch = globalThis.fetch;
+  const asked = [];
+  const serve = (routes) => async (url) => {
+    const key = String(url);
+    asked.push(key);
+    const body = routes[key];
+    if (body === undefined) return new Response("no", { status: 404 });
+    return new Response(body);
+  };
+  try {
+    const listing = {
+      families: [],
+      files: [
+        { name: "b.ttf", bytes: 2, url: "/fonts/files/b.ttf" },
+        { name: "a b.ttf", bytes: 1, url: "/fonts/files/a%20b.ttf" },
+        { name: "gone.ttf", bytes: 1, url: "/fonts/files/gone.ttf" },
+      ],
+    };
+    globalThis.fetch = serve({
+      "http://h/fonts": JSON.stringify(listing),
+      "http://h/fonts/files/b.ttf": "bb",
+      "http://h/fonts/files/a%20b.ttf": "a",
+    });
+    const got = await fetchServerFonts("http://h");
+    assert.deepEqual(
+      got.files.map((f) => [f.name, f.bytes.byteLength]),
+      [["b.ttf", 2], ["a b.ttf", 1]],
+    );
+    assert.equal(got.problems.length, 1);
+    assert.match(got.problems[0], /gone\.ttf.*HTTP 404/);
+
+    globalThis.fetch = serve({});
+    assert.deepEqual(await fetchServerFonts("http://h"), { files: [], problems: [] });
+    globalThis.fetch = async () => {
+      throw new TypeError("Failed to fetch");
+    };
+    assert.deepEqual(await fetchServerFonts("http://h"), { files: [], problems: [] });
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});

@@ -513,3 +513,78 @@ async fn get_fonts_lists_the_embedded_and_the_operator_families() {
         plain_health.json()["module_sha256"]
     );
 }
+
+#[tokio::test]
+async fn font_files_are_served_from_the_loaded_set_and_nothing_else() {
+    let dir = wqy_dir("http-files");
+    // A second file whose name needs escaping in a URL: the copy under another name.
+    std::fs::copy(WQY, dir.join("wqy copy+1.ttc")).expect("copy the font");
+    let fonts = Server::with_fonts(&dir);
+    let original = std::fs::read(WQY).expect("read the font");
+    // The files on disk change after start-up: the server serves what it loaded, the
+    // bytes its sandbox maps, not the directory's current contents.
+    std::fs::write(dir.join("wqy-microhei.ttc"), b"changed").expect("overwrite");
+
+    let listing = send(Method::GET, &fonts.url("/fonts"), Vec::new())
+        .await
+        .json();
+    assert_eq!(
+        listing["files"],
+        serde_json::json!([
+            {"name": "wqy copy+1.ttc", "bytes": original.len(), "url": "/fonts/files/wqy%20copy%2B1.ttc"},
+            {"name": "wqy-microhei.ttc", "bytes": original.len(), "url": "/fonts/files/wqy-microhei.ttc"},
+        ]),
+        "the files in the module's order, with their URLs"
+    );
+    for file in listing["files"].as_array().expect("files") {
+        let url = fonts.url(file["url"].as_str().expect("a url"));
+        let reply = send(Method::GET, &url, Vec::new()).await;
+        assert_eq!(reply.status, StatusCode::OK, "{url}");
+        assert!(reply.body == original, "{url}: the loaded bytes");
+        assert_eq!(reply.header("content-type"), Some("font/collection"));
+        assert_eq!(reply.header("cache-control"), Some("no-cache"));
+        let etag = reply.header("etag").expect("an ETag").to_owned();
+
+        // Revalidation costs no body.
+        let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+        let request = Request::builder()
+            .uri(&url)
+            .header("if-none-match", &etag)
+            .body(Full::new(Bytes::new()))
+            .expect("a request");
+        let response = client.request(request).await.expect("a response");
+        assert_eq!(response.status(), StatusCode::NOT_MODIFIED, "{url}");
+
+        let post = send(Method::POST, &url, Vec::new()).await;
+        assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    }
+
+    // Only the loaded names: no paths, no other files, not even one beside the fonts.
+    std::fs::write(dir.join("notes.txt"), "not a font").expect("write");
+    for path in [
+        "/fonts/files/notes.txt",
+        "/fonts/files/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/fonts/files/../fonts",
+        "/fonts/files/",
+        "/fonts/files/wqy%2Dmicrohei.ttc%00",
+        "/fonts/files/%FF.ttc",
+    ] {
+        let reply = send(Method::GET, &fonts.url(path), Vec::new()).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(reply.json()["error"]["kind"], "not_found", "{path}");
+    }
+
+    // Without --font-dir there are no files to list or serve.
+    let plain = Server::start(&[]);
+    let listing = send(Method::GET, &plain.url("/fonts"), Vec::new())
+        .await
+        .json();
+    assert_eq!(listing["files"], serde_json::json!([]));
+    let reply = send(
+        Method::GET,
+        &plain.url("/fonts/files/wqy-microhei.ttc"),
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+}

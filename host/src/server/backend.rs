@@ -30,6 +30,13 @@ pub trait Renderer: Send + Sync + 'static {
         None
     }
 
+    /// The operator font files as (file name, bytes), in the order the module numbers
+    /// them: the bytes every render maps, served at `GET /fonts/files/<name>` so that
+    /// a browser can hand the same fonts to its `addFont`.
+    fn font_files(&self) -> &[(String, Bytes)] {
+        &[]
+    }
+
     /// The exact module bytes that [`Renderer::render`] executes, served to browsers
     /// at `/pkg/renderer_wasm_bg.wasm` so that "what you preview is what the server
     /// sends".
@@ -40,6 +47,7 @@ pub trait Renderer: Send + Sync + 'static {
 pub struct SandboxRenderer {
     runtime: Runtime,
     limits: RenderLimits,
+    font_files: Vec<(String, Bytes)>,
 }
 
 impl Renderer for SandboxRenderer {
@@ -57,6 +65,10 @@ impl Renderer for SandboxRenderer {
 
     fn fonts(&self) -> Option<&FontCatalog> {
         self.runtime.fonts()
+    }
+
+    fn font_files(&self) -> &[(String, Bytes)] {
+        &self.font_files
     }
 
     fn module_bytes(&self) -> Bytes {
@@ -95,6 +107,10 @@ pub fn build(args: &super::ServeArgs) -> Result<SandboxRenderer, super::ServeErr
         .map(FontSet::load_dir)
         .transpose()
         .map_err(super::ServeError::Fonts)?;
+    let font_files = match &fonts {
+        Some(set) => served_font_files(set)?,
+        None => Vec::new(),
+    };
     let base = RuntimeConfig::default();
     let config = RuntimeConfig {
         // As in `plotbox render`: `--fuel 0` turns metering off; the deadline still holds.
@@ -108,5 +124,30 @@ pub fn build(args: &super::ServeArgs) -> Result<SandboxRenderer, super::ServeErr
     };
     let runtime =
         Runtime::new(config).map_err(|err| super::ServeError::Renderer(err.to_string()))?;
-    Ok(SandboxRenderer { runtime, limits })
+    Ok(SandboxRenderer {
+        runtime,
+        limits,
+        font_files,
+    })
+}
+
+/// The files of `set` for browsers, taken from the blob the sandbox maps (not read
+/// from the directory again, where a file may have changed since start-up). The
+/// runtime drops its blob once the module is compiled, so the server keeps this one
+/// copy of the fonts, shared by every response (`Bytes` slices, no copy per request).
+fn served_font_files(set: &FontSet) -> Result<Vec<(String, Bytes)>, super::ServeError> {
+    let blob = Bytes::copy_from_slice(set.blob());
+    let unreadable = |why: &dyn std::fmt::Display| {
+        super::ServeError::Renderer(format!("the operator fonts do not read back: {why}"))
+    };
+    let data = renderer_wasm::fonts::decode_blob(&blob).map_err(|error| unreadable(&error))?;
+    let names = &set.catalog().files;
+    if data.len() != names.len() {
+        return Err(unreadable(&"the blob and the catalog differ in files"));
+    }
+    Ok(names
+        .iter()
+        .zip(data)
+        .map(|(file, data)| (file.name.clone(), blob.slice_ref(data)))
+        .collect())
 }

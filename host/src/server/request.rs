@@ -145,6 +145,29 @@ fn quality(accept: &str, kind: &str, subtype: &str) -> f32 {
 /// Decodes `%XX` escapes and `+` (a space in form encoding, which browsers and
 /// `URLSearchParams` use for query strings). Malformed escapes are kept literally.
 pub fn percent_decode(text: &str) -> Vec<u8> {
+    decode_escapes(text, true)
+}
+
+/// Decodes the `%XX` escapes of a URL path segment, where `+` is itself.
+pub fn percent_decode_path(text: &str) -> Vec<u8> {
+    decode_escapes(text, false)
+}
+
+/// Escapes everything but RFC 3986's unreserved characters, as JavaScript's
+/// `encodeURIComponent` does bar a few: safe as one path segment.
+pub fn percent_encode_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn decode_escapes(text: &str, plus_is_space: bool) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -159,7 +182,11 @@ pub fn percent_decode(text: &str) -> Vec<u8> {
                 continue;
             }
         }
-        out.push(if byte == b'+' { b' ' } else { byte });
+        out.push(if plus_is_space && byte == b'+' {
+            b' '
+        } else {
+            byte
+        });
         i += 1;
     }
     out
@@ -174,6 +201,19 @@ fn hex_value(digit: Option<&u8>) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_segments_round_trip_and_keep_plus() {
+        for name in ["wqy-microhei.ttc", "a b+c/../%.TTF", "\u{5b8b}\u{4f53}.otf"] {
+            let encoded = percent_encode_segment(name);
+            assert!(
+                !encoded.contains(['/', ' ', '+']),
+                "{name} -> {encoded} is one segment"
+            );
+            assert_eq!(percent_decode_path(&encoded), name.as_bytes());
+        }
+        assert_eq!(percent_decode_path("a+b%20c"), b"a+b c");
+    }
 
     #[test]
     fn percent_decoding_handles_escapes_plus_and_malformed_input() {

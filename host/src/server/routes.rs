@@ -23,7 +23,8 @@ use super::cache::{if_none_match_matches, Cached, RenderCache, RenderKey};
 use super::metrics::{format_index, Gauges, Metrics};
 use super::render::{PoolError, RenderPool};
 use super::request::RenderQuery;
-use super::static_files::StaticFiles;
+use super::request::{percent_decode_path, percent_encode_segment};
+use super::static_files::{Asset, StaticFiles};
 use crate::RenderFailure;
 
 /// Header carrying the SHA-256 of the renderer module on `/healthz`.
@@ -38,6 +39,8 @@ pub const WARNINGS_HEADER: &str = "x-plotbox-warnings";
 /// Seconds a client should wait after `overloaded`: renders take milliseconds, so
 /// capacity comes back fast; the smallest whole value.
 const RETRY_AFTER_S: &str = "1";
+/// Where the operator's font files are served, each under its file name.
+pub const FONT_FILES_PREFIX: &str = "/fonts/files/";
 /// Longest client-supplied request id that is kept.
 const MAX_REQUEST_ID_LEN: usize = 128;
 
@@ -57,6 +60,8 @@ pub struct AppState {
     schema: Bytes,
     healthz: Bytes,
     fonts: Bytes,
+    /// The operator font files by file name (`GET /fonts/files/<name>`).
+    font_files: std::collections::HashMap<String, Asset>,
     get_cache_control: HeaderValue,
     request_ids: RequestIds,
 }
@@ -80,15 +85,39 @@ impl AppState {
             "version": env!("CARGO_PKG_VERSION"),
         });
         let files = StaticFiles::new(renderer.module_bytes());
-        // A struct rather than `json!`, so that the fields keep their order (`name` first).
+        // Structs rather than `json!`, so that the fields keep their order (`name` first).
         #[derive(serde::Serialize)]
         struct FontsListing {
             families: Vec<crate::fonts::FamilyListing>,
+            /// In the order the module numbers them, which is the order a browser must
+            /// give them to `addFont` for the same fallback order.
+            files: Vec<FontFileListing>,
         }
+        #[derive(serde::Serialize)]
+        struct FontFileListing {
+            name: String,
+            bytes: usize,
+            url: String,
+        }
+        let file_listing = renderer
+            .font_files()
+            .iter()
+            .map(|(name, data)| FontFileListing {
+                name: name.clone(),
+                bytes: data.len(),
+                url: format!("{FONT_FILES_PREFIX}{}", percent_encode_segment(name)),
+            })
+            .collect();
+        let font_files = renderer
+            .font_files()
+            .iter()
+            .map(|(name, data)| (name.clone(), Asset::new(name, data.clone())))
+            .collect();
         let fonts = serde_json::to_string(&FontsListing {
+            files: file_listing,
             families: crate::fonts::families(renderer.fonts()),
         })
-        .unwrap_or_else(|_| r#"{"families": []}"#.to_owned());
+        .unwrap_or_else(|_| r#"{"families": [], "files": []}"#.to_owned());
         let get_cache_control =
             HeaderValue::from_str(&format!("public, max-age={}", config.cache_max_age_s))
                 .unwrap_or(HeaderValue::from_static("no-cache"));
@@ -101,6 +130,7 @@ impl AppState {
             schema: Bytes::from(renderer_wasm::schema_json()),
             healthz: Bytes::from(healthz.to_string()),
             fonts: Bytes::from(fonts),
+            font_files,
             render_identity: renderer.render_identity().to_owned(),
             get_cache_control,
             request_ids: RequestIds::new(),
@@ -179,19 +209,21 @@ async fn route(state: &AppState, request: Request<Incoming>, path: &str) -> Repl
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             Reply::ok(response)
         }
-        _ => match state.files.get(path) {
-            Some(asset) if is_read => {
-                let mut response = if header_matches(request.headers(), &asset.etag) {
-                    with_body(StatusCode::NOT_MODIFIED, asset.content_type, Bytes::new())
-                } else {
-                    with_body(StatusCode::OK, asset.content_type, asset.body.clone())
-                };
-                let headers = response.headers_mut();
-                set(headers, header::ETAG, &asset.etag);
-                // Revalidate every time: the page and module change with each deploy.
-                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-                Reply::ok(response)
+        _ if path.starts_with(FONT_FILES_PREFIX) => {
+            // Only names of the loaded set, looked up in memory: a path never reaches
+            // the file system, so `..` and the like are merely names that are absent.
+            let name = String::from_utf8(percent_decode_path(&path[FONT_FILES_PREFIX.len()..]));
+            match name.ok().and_then(|name| state.font_files.get(&name)) {
+                Some(asset) if is_read => asset_reply(&request, asset),
+                Some(_) => method_not_allowed(method, path, "GET, HEAD"),
+                None => error_reply(&http_error(
+                    "not_found",
+                    &format!("no operator font file at {path} (GET /fonts lists them)"),
+                )),
             }
+        }
+        _ => match state.files.get(path) {
+            Some(asset) if is_read => asset_reply(&request, asset),
             Some(_) => method_not_allowed(method, path, "GET, HEAD"),
             None => error_reply(&http_error(
                 "not_found",
@@ -199,6 +231,20 @@ async fn route(state: &AppState, request: Request<Incoming>, path: &str) -> Repl
             )),
         },
     }
+}
+
+/// A static file, or 304 when the client has it. Revalidated every time: the page, the
+/// module and the fonts change with a deploy or a restart, and an `ETag` check is cheap.
+fn asset_reply(request: &Request<Incoming>, asset: &Asset) -> Reply {
+    let mut response = if header_matches(request.headers(), &asset.etag) {
+        with_body(StatusCode::NOT_MODIFIED, asset.content_type, Bytes::new())
+    } else {
+        with_body(StatusCode::OK, asset.content_type, asset.body.clone())
+    };
+    let headers = response.headers_mut();
+    set(headers, header::ETAG, &asset.etag);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Reply::ok(response)
 }
 
 async fn render_get(state: &AppState, request: &Request<Incoming>) -> Reply {

@@ -37,7 +37,8 @@ pub struct Asset {
 }
 
 impl Asset {
-    fn new(path: &str, body: Bytes) -> Self {
+    /// `path`'s extension decides the content type.
+    pub fn new(path: &str, body: Bytes) -> Self {
         let digest = Sha256::digest(&body);
         let etag = format!("\"{}\"", hex(&digest[..16]));
         Asset {
@@ -103,8 +104,12 @@ fn examples_json() -> Vec<u8> {
 }
 
 fn content_type(path: &str) -> &'static str {
-    let extension = path.rsplit_once('.').map(|(_, ext)| ext).unwrap_or("");
-    match extension {
+    // Operator font files keep their own names, whose extensions may be upper case.
+    let extension = path
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
         "html" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -114,6 +119,10 @@ fn content_type(path: &str) -> &'static str {
         "png" => "image/png",
         "ico" => "image/x-icon",
         "ts" | "txt" => "text/plain; charset=utf-8",
+        // RFC 8081's font types.
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "ttc" | "otc" => "font/collection",
         _ => "application/octet-stream",
     }
 }
@@ -140,6 +149,19 @@ mod tests {
             Some(("application/wasm", Bytes::from_static(MODULE)))
         );
         assert!(files.get("/nope.js").is_none());
+    }
+
+    #[test]
+    fn font_files_get_rfc_8081_types_whatever_the_case_of_their_extension() {
+        for (name, want) in [
+            ("a.ttf", "font/ttf"),
+            ("b.OTF", "font/otf"),
+            ("wqy-microhei.ttc", "font/collection"),
+            ("c.Otc", "font/collection"),
+            ("no-extension", "application/octet-stream"),
+        ] {
+            assert_eq!(Asset::new(name, Bytes::new()).content_type, want, "{name}");
+        }
     }
 
     #[test]
