@@ -410,7 +410,10 @@ mod tests {
         let library = Arc::new(FontLibrary::lazy(vec![b"not a font".as_slice()]));
         text::with_library(&library, || {
             text::shape("Latin, ffi ligatures and Ελληνικά", 12.0);
-            assert!(library.operator.get().is_none(), "parsed for text DejaVu has");
+            assert!(
+                library.operator.get().is_none(),
+                "parsed for text DejaVu has"
+            );
             let shaped = text::shape("温", 12.0);
             assert!(library.operator.get().is_some());
             // The broken file is left out: the character is DejaVu's box.
