@@ -4,28 +4,10 @@
 //! Build the binary first: `cargo build --release -p plotbox-host` (the tests run
 //! `target/release/plotbox`; cargo does not build another package's binary for them).
 
+use plotbox_e2e::{binary, scratch};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-/// The binary under test, with a message saying how to build it when missing.
-fn binary() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/plotbox");
-    assert!(
-        path.is_file(),
-        "{} is missing: build it with `cargo build --release -p plotbox-host`",
-        path.display()
-    );
-    path
-}
-
-/// A fresh, empty scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("plotbox-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn plotbox(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(binary())
@@ -90,7 +72,7 @@ fn error_json(output: &Output) -> serde_json::Value {
 
 #[test]
 fn spec_file_to_svg_file() {
-    let dir = scratch("svg");
+    let dir = scratch("cli", "svg");
     let spec = spec_file(&dir, "line.json", LINE);
     let out = dir.join("line.svg");
     let output = plotbox(
@@ -113,7 +95,7 @@ fn spec_file_to_svg_file() {
 
 #[test]
 fn spec_file_to_png_file_at_scale_two() {
-    let dir = scratch("png");
+    let dir = scratch("cli", "png");
     let spec = spec_file(&dir, "line.json", LINE);
     let out = dir.join("line.png");
     let output = plotbox(
@@ -133,7 +115,7 @@ fn spec_file_to_png_file_at_scale_two() {
 
 #[test]
 fn spec_file_to_pdf_file_by_extension_or_flag() {
-    let dir = scratch("pdf");
+    let dir = scratch("cli", "pdf");
     let spec = spec_file(&dir, "line.json", LINE);
     let out = dir.join("line.pdf");
     let output = plotbox(
@@ -189,7 +171,7 @@ fn spec_file_to_pdf_file_by_extension_or_flag() {
 
 #[test]
 fn a_failed_pdf_render_exits_3_and_writes_nothing() {
-    let dir = scratch("pdf-invalid");
+    let dir = scratch("cli", "pdf-invalid");
     let spec = spec_file(
         &dir,
         "bad.json",
@@ -234,7 +216,7 @@ fn same_spec_gives_the_same_bytes_each_run() {
 /// Renders `spec` to a file with extra flags, expecting the error `kind` with `code`;
 /// the output file must not exist afterwards, and no temporary file may be left.
 fn assert_error(name: &str, spec: &str, extra: &[&str], kind: &str, code: i32) {
-    let dir = scratch(name);
+    let dir = scratch("cli", name);
     let spec = spec_file(&dir, "spec.json", spec);
     let out = dir.join("out.png");
     let mut args = vec![
@@ -260,7 +242,7 @@ fn assert_error(name: &str, spec: &str, extra: &[&str], kind: &str, code: i32) {
 fn invalid_spec_exits_3_with_path() {
     let spec = r#"{"series": [{"type": "line", "x": [1, 2], "y": [1, 2, 3]}]}"#;
     assert_error("invalid", spec, &[], "invalid_spec", 3);
-    let dir = scratch("invalid-path");
+    let dir = scratch("cli", "invalid-path");
     let file = spec_file(&dir, "spec.json", r#"{"series": [], "colour": "red"}"#);
     let output = plotbox(&["render", file.to_str().unwrap(), "-o", "-"], None);
     assert_eq!(error_json(&output)["error"]["path"], "/colour");
@@ -296,7 +278,7 @@ fn deadline_exceeded_exits_5() {
 
 #[test]
 fn deadline_from_the_environment() {
-    let dir = scratch("deadline-env");
+    let dir = scratch("cli", "deadline-env");
     let spec = spec_file(&dir, "spec.json", &heavy_spec());
     let output = Command::new(binary())
         .args([
@@ -349,7 +331,7 @@ fn trapping_module_exits_8() {
         0x05, 0x00, 0x41, 0x80, 0x08, 0x0b, // alloc: i32.const 1024
         0x03, 0x00, 0x00, 0x0b, // render: unreachable
     ];
-    let dir = scratch("trap");
+    let dir = scratch("cli", "trap");
     let module = dir.join("trap.wasm");
     std::fs::write(&module, wasm).unwrap();
     let output = plotbox(
@@ -374,7 +356,7 @@ fn trapping_module_exits_8() {
 
 #[test]
 fn failed_render_keeps_an_existing_output_file() {
-    let dir = scratch("keep");
+    let dir = scratch("cli", "keep");
     let spec = spec_file(&dir, "bad.json", "{not json");
     let out = dir.join("out.svg");
     std::fs::write(&out, b"previous").unwrap();

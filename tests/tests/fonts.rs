@@ -5,6 +5,7 @@
 //!
 //! Build the binary first: `cargo build --release -p plotbox-host`.
 
+use plotbox_e2e::{binary, scratch};
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -44,27 +45,8 @@ fn family_spec() -> Vec<u8> {
     .expect("serialize")
 }
 
-fn binary() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/plotbox");
-    assert!(
-        path.is_file(),
-        "{} is missing: build it with `cargo build --release -p plotbox-host`",
-        path.display()
-    );
-    path
-}
-
 fn cache_dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("plotbox-cache")
-}
-
-/// A fresh folder for one test (tests run in parallel threads of one process).
-fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("fonts-e2e-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
 }
 
 /// A font directory holding a copy of the WenQuanYi collection.
@@ -73,7 +55,7 @@ fn wqy_dir(test: &str) -> PathBuf {
         Path::new(WQY).is_file(),
         "{WQY} is missing: `apt-get install -y fonts-wqy-microhei` (scripts/test.sh does)"
     );
-    let dir = scratch(test).join("fonts");
+    let dir = scratch("fonts", test).join("fonts");
     std::fs::create_dir_all(&dir).expect("font folder");
     std::fs::copy(WQY, dir.join("wqy-microhei.ttc")).expect("copy the font");
     dir
@@ -284,7 +266,7 @@ fn a_broken_font_file_stops_render_and_serve_at_start_up_naming_the_file() {
     );
 
     // An empty directory is an error too, not a silent "no fonts".
-    let empty = scratch("empty-font-dir");
+    let empty = scratch("fonts", "empty-font-dir");
     let output = render(
         &cjk_spec(),
         "svg",

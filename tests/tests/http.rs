@@ -4,6 +4,7 @@
 //! Build the server first: `cargo build --release -p plotbox-host` (the tests run
 //! `target/release/plotbox`; cargo does not build another package's binary for them).
 
+use plotbox_e2e::binary;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -118,16 +119,6 @@ impl Drop for Server {
         }
         let _ = std::fs::remove_file(&self.log);
     }
-}
-
-fn binary() -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/plotbox");
-    assert!(
-        path.is_file(),
-        "{} is missing: run `cargo build --release -p plotbox-host` first",
-        path.display()
-    );
-    path
 }
 
 fn next_id() -> u64 {

@@ -11,7 +11,8 @@
 //!
 //! Build the binary first: `cargo build --release -p plotbox-host`.
 
-use std::path::{Path, PathBuf};
+use plotbox_e2e::{binary, scratch};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// Largest mean absolute difference per channel (0–255) between poppler's raster of
@@ -23,16 +24,6 @@ const MAX_MEAN_DIFFERENCE: f64 = 3.0;
 /// [`STRONG_DIFFERENCE`]. Measured: 0.1% to 1.0%, all on glyph and line edges.
 const MAX_DIFFERING_FRACTION: f64 = 0.025;
 const STRONG_DIFFERENCE: u8 = 64;
-
-fn binary() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/plotbox");
-    assert!(
-        path.is_file(),
-        "{} is missing: build it with `cargo build --release -p plotbox-host`",
-        path.display()
-    );
-    path
-}
 
 /// A poppler tool, with a message saying how to get it when it is missing.
 fn poppler(tool: &str) -> Command {
@@ -47,16 +38,6 @@ fn poppler(tool: &str) -> Command {
         "{tool} is missing: `apt-get install -y poppler-utils` (scripts/test.sh does)"
     );
     Command::new(tool)
-}
-
-/// A fresh folder for one test: tests run in parallel threads of one process, so each
-/// needs its own.
-fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("pdf-e2e-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
 }
 
 struct Golden {
@@ -189,7 +170,7 @@ fn dpi(spec: &[u8]) -> f64 {
 
 #[test]
 fn pdftotext_finds_every_text_of_every_golden() {
-    let dir = scratch("pdftotext_finds_every_text_of_every_golden");
+    let dir = scratch("pdf", "pdftotext_finds_every_text_of_every_golden");
     let mut checked = 0;
     for golden in goldens() {
         let pdf_path = dir.join(format!("{}.pdf", golden.name));
@@ -214,7 +195,10 @@ fn pdftotext_finds_every_text_of_every_golden() {
 
 #[test]
 fn pdffonts_lists_the_font_embedded_and_subset_with_a_unicode_map() {
-    let dir = scratch("pdffonts_lists_the_font_embedded_and_subset_with_a_unicode_map");
+    let dir = scratch(
+        "pdf",
+        "pdffonts_lists_the_font_embedded_and_subset_with_a_unicode_map",
+    );
     for golden in goldens().iter().filter(|g| {
         [
             "figure_title",
@@ -254,7 +238,7 @@ fn pdffonts_lists_the_font_embedded_and_subset_with_a_unicode_map() {
 
 #[test]
 fn pdftoppm_draws_each_golden_as_its_png() {
-    let dir = scratch("pdftoppm_draws_each_golden_as_its_png");
+    let dir = scratch("pdf", "pdftoppm_draws_each_golden_as_its_png");
     let mut results = Vec::new();
     for golden in goldens() {
         let pdf_path = dir.join(format!("{}.pdf", golden.name));
