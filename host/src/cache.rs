@@ -24,6 +24,15 @@ pub enum CacheLocation {
 }
 
 impl CacheLocation {
+    /// The location `--cache-dir DIR` and `--no-cache` ask for (`--no-cache` wins).
+    pub fn from_flags(dir: Option<&Path>, no_cache: bool) -> Self {
+        match (dir, no_cache) {
+            (_, true) => CacheLocation::Disabled,
+            (Some(dir), false) => CacheLocation::Dir(dir.to_path_buf()),
+            (None, false) => CacheLocation::Default,
+        }
+    }
+
     /// The directory this location stands for, if any.
     pub fn resolve(&self) -> Option<PathBuf> {
         match self {

@@ -63,9 +63,9 @@ struct RenderArgs {
     /// Wall-clock limit of the render, in milliseconds.
     #[arg(long, env = "PLOTBOX_TIMEOUT_MS", default_value_t = 2000)]
     timeout_ms: u64,
-    /// Memory limit of the render, in MiB.
+    /// Memory limit of the render, in MiB (1 to 4096).
     #[arg(long, env = "PLOTBOX_MEMORY_MB", default_value_t = 128,
-          value_parser = clap::value_parser!(u64).range(1..=4096))]
+          value_parser = plotbox_host::server::memory_mb_parser())]
     memory_mb: u64,
     /// Fuel budget of the render (about one unit per wasm instruction); 0 turns fuel
     /// metering off (the time limit still holds).
@@ -154,11 +154,7 @@ fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
         ),
         None => ModuleSource::Embedded,
     };
-    let cache = match (&args.cache_dir, args.no_cache) {
-        (_, true) => CacheLocation::Disabled,
-        (Some(dir), false) => CacheLocation::Dir(dir.clone()),
-        (None, false) => CacheLocation::Default,
-    };
+    let cache = CacheLocation::from_flags(args.cache_dir.as_deref(), args.no_cache);
     let fonts = args
         .font_dir
         .as_deref()

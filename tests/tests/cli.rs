@@ -24,7 +24,11 @@ fn plotbox(args: &[&str], stdin: Option<&[u8]>) -> Output {
         .unwrap();
     let mut input = child.stdin.take().unwrap();
     if let Some(bytes) = stdin {
-        input.write_all(bytes).unwrap();
+        // A run refused before it reads its input (a usage error) may have exited
+        // already; its exit code is what the test checks.
+        if let Err(error) = input.write_all(bytes) {
+            assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
+        }
     }
     drop(input);
     child.wait_with_output().unwrap()
@@ -307,7 +311,9 @@ fn memory_limit_exits_6() {
     assert_error(
         "memory",
         &heavy_spec(),
-        &["--scale", "4", "--memory-mb", "16", "--timeout-ms", "60000"],
+        // Scale 2: 7.7 M device pixels, within the spec's canvas limit, about 36 MiB
+        // of raster in the sandbox.
+        &["--scale", "2", "--memory-mb", "16", "--timeout-ms", "60000"],
         "memory_limit",
         6,
     );
@@ -434,5 +440,78 @@ fn help_documents_every_exit_code() {
             help.contains(&format!("{code}  {kind}")),
             "{kind} missing:\n{help}"
         );
+    }
+}
+
+/// `plotbox ARGS` with `PLOTBOX_MEMORY_MB` set (or not), without waiting for input.
+fn plotbox_with_memory_env(args: &[&str], memory_env: Option<&str>) -> Output {
+    let mut command = Command::new(binary());
+    command
+        .args(args)
+        .env(
+            "PLOTBOX_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("plotbox-cache"),
+        )
+        .env_remove("PLOTBOX_MEMORY_MB")
+        .stdin(Stdio::null());
+    if let Some(value) = memory_env {
+        command.env("PLOTBOX_MEMORY_MB", value);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn memory_mb_out_of_1_to_4096_is_a_usage_error_exit_2_for_render_and_serve() {
+    let dir = scratch("cli", "memory-mb");
+    let spec = spec_file(&dir, "line.json", LINE);
+    let spec = spec.to_str().unwrap();
+    let out = dir.join("out.svg");
+    let out = out.to_str().unwrap();
+    let render = ["render", spec, "-o", out];
+    // Port 1 is never reached: the flags are refused before the server starts.
+    let serve = ["serve", "--addr", "127.0.0.1:1"];
+    for command in [&render[..], &serve[..]] {
+        for value in ["0", "4097", "-1", "lots"] {
+            // `=` so that `-1` is a value, not a flag.
+            let flag = format!("--memory-mb={value}");
+            let args: Vec<&str> = command.iter().copied().chain([flag.as_str()]).collect();
+            let output = plotbox_with_memory_env(&args, None);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains("--memory-mb"), "{args:?}: {stderr}");
+        }
+        let output = plotbox_with_memory_env(command, Some("0"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{command:?}: {stderr}");
+        assert!(stderr.contains("1..=4096"), "{command:?}: {stderr}");
+    }
+    assert!(!Path::new(out).exists());
+    // The bounds themselves are accepted.
+    for value in ["1", "4096"] {
+        let args: Vec<&str> = render
+            .iter()
+            .copied()
+            .chain(["--memory-mb", value])
+            .collect();
+        let output = plotbox_with_memory_env(&args, None);
+        assert_ne!(output.status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn a_malformed_cors_origin_is_a_usage_error_exit_2() {
+    for value in [
+        "example.com",
+        "https://example.com/",
+        "*, https://a.example",
+        "",
+    ] {
+        let output = plotbox_with_memory_env(
+            &["serve", "--addr", "127.0.0.1:1", "--cors-origin", value],
+            None,
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{value:?}: {stderr}");
+        assert!(stderr.contains("--cors-origin"), "{value:?}: {stderr}");
     }
 }

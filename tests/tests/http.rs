@@ -47,6 +47,8 @@ impl Server {
         let mut child = Command::new(&binary)
             .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json"])
             .args(extra)
+            // Keep the tests' compile cache out of the user's home.
+            .env("PLOTBOX_CACHE_DIR", test_cache_dir())
             .stdout(Stdio::piped())
             .stderr(log_file)
             .spawn()
@@ -119,6 +121,11 @@ impl Drop for Server {
         }
         let _ = std::fs::remove_file(&self.log);
     }
+}
+
+/// The compile cache the test servers share (in cargo's per-target temp folder).
+fn test_cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plotbox-cache")
 }
 
 fn next_id() -> u64 {
@@ -1022,4 +1029,267 @@ async fn shutdown_finishes_the_render_in_flight_then_exits_zero() {
     .await
     .expect("wait");
     assert!(status.0.success(), "exit status {:?}", status.0);
+}
+
+// ---- browsers on other origins, and what a picture may do ---------------------------
+
+/// A browser's preflight for a POST of JSON from `origin`.
+async fn preflight(server: &Server, path: &str, origin: &str) -> Reply {
+    send(
+        Method::OPTIONS,
+        &server.url(path),
+        Bytes::new(),
+        &[
+            ("origin", origin),
+            ("access-control-request-method", "POST"),
+            ("access-control-request-headers", "content-type"),
+        ],
+    )
+    .await
+}
+
+fn vary_names(reply: &Reply) -> Vec<String> {
+    reply
+        .headers
+        .get_all("vary")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|name| name.trim().to_ascii_lowercase())
+        .collect()
+}
+
+#[tokio::test]
+async fn cors_off_by_default_options_is_405_and_no_cors_header_is_sent() {
+    let server = Server::start(&[]);
+    let options = preflight(&server, "/render", "https://app.example").await;
+    assert_eq!(options.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(options.error_kind(), "method_not_allowed");
+    let rendered = send(
+        Method::POST,
+        &server.url("/render?format=svg"),
+        SMALL,
+        &[("origin", "https://app.example")],
+    )
+    .await;
+    assert_eq!(rendered.status, StatusCode::OK);
+    assert!(!rendered.headers.contains_key("access-control-allow-origin"));
+    assert!(!vary_names(&rendered).contains(&"origin".to_owned()));
+}
+
+#[tokio::test]
+async fn cors_listed_origins_get_a_preflight_and_their_origin_back_others_do_not() {
+    let server = Server::start(&[
+        "--cors-origin",
+        "https://App.example, http://localhost:3000",
+    ]);
+
+    let ok = preflight(&server, "/render", "https://app.example").await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT);
+    assert!(ok.body.is_empty());
+    assert_eq!(
+        ok.header("access-control-allow-origin"),
+        "https://app.example"
+    );
+    let methods = ok.header("access-control-allow-methods");
+    assert!(
+        methods.contains("POST") && methods.contains("GET"),
+        "{methods}"
+    );
+    let allowed_headers = ok
+        .header("access-control-allow-headers")
+        .to_ascii_lowercase();
+    assert!(
+        allowed_headers.contains("content-type"),
+        "{allowed_headers}"
+    );
+    assert_eq!(ok.header("access-control-max-age"), "7200");
+    assert!(vary_names(&ok).contains(&"origin".to_owned()));
+
+    // The other listed origin, on a read-only route: only its methods.
+    let health = preflight(&server, "/healthz", "http://localhost:3000").await;
+    assert_eq!(health.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        health.header("access-control-allow-origin"),
+        "http://localhost:3000"
+    );
+    assert_eq!(health.header("access-control-allow-methods"), "GET, HEAD");
+
+    // An origin not in the list: refused, with nothing that would let a browser pass.
+    let refused = preflight(&server, "/render", "https://evil.example").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.error_kind(), "origin_not_allowed");
+    assert!(!refused.headers.contains_key("access-control-allow-origin"));
+    assert!(!refused.headers.contains_key("access-control-allow-methods"));
+    assert!(vary_names(&refused).contains(&"origin".to_owned()));
+
+    let missing = preflight(&server, "/nothing/here", "https://app.example").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    // A plain OPTIONS (no preflight) is answered with the route's methods.
+    let plain = send(Method::OPTIONS, &server.url("/render"), Bytes::new(), &[]).await;
+    assert_eq!(plain.status, StatusCode::NO_CONTENT);
+    assert_eq!(plain.header("allow"), "GET, HEAD, POST");
+    assert!(!plain.headers.contains_key("access-control-allow-methods"));
+
+    // The actual request: the allowed origin can read the picture and its headers.
+    let rendered = send(
+        Method::POST,
+        &server.url("/render?format=svg"),
+        SMALL,
+        &[
+            ("origin", "https://app.example"),
+            ("content-type", "application/json"),
+        ],
+    )
+    .await;
+    assert_eq!(rendered.status, StatusCode::OK);
+    assert_eq!(
+        rendered.header("access-control-allow-origin"),
+        "https://app.example"
+    );
+    let exposed = rendered
+        .header("access-control-expose-headers")
+        .to_ascii_lowercase();
+    for name in ["etag", "x-plotbox-warnings", "retry-after"] {
+        assert!(exposed.contains(name), "{name} not in {exposed}");
+    }
+    let vary = vary_names(&rendered);
+    assert!(
+        vary.contains(&"accept".to_owned()) && vary.contains(&"origin".to_owned()),
+        "{vary:?}"
+    );
+    svg_info(&rendered.body);
+
+    let other = send(
+        Method::POST,
+        &server.url("/render?format=svg"),
+        SMALL,
+        &[("origin", "https://evil.example")],
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert!(!other.headers.contains_key("access-control-allow-origin"));
+    assert!(vary_names(&other).contains(&"origin".to_owned()));
+
+    // Same-origin and non-browser requests: no CORS header, but the answer still
+    // varies on Origin, so a shared cache cannot hand it to another origin.
+    let plain_get = get(&server.url("/healthz")).await;
+    assert!(!plain_get
+        .headers
+        .contains_key("access-control-allow-origin"));
+    assert!(vary_names(&plain_get).contains(&"origin".to_owned()));
+}
+
+#[tokio::test]
+async fn cors_star_allows_every_origin_without_varying_on_it() {
+    let server = Server::start(&["--cors-origin", "*"]);
+    let ok = preflight(&server, "/render", "https://anyone.example").await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT);
+    assert_eq!(ok.header("access-control-allow-origin"), "*");
+    assert!(ok.header("access-control-allow-methods").contains("POST"));
+    assert_eq!(ok.header("access-control-max-age"), "7200");
+
+    let rendered = send(
+        Method::POST,
+        &server.url("/render?format=svg"),
+        SMALL,
+        &[("origin", "https://anyone.example")],
+    )
+    .await;
+    assert_eq!(rendered.status, StatusCode::OK);
+    assert_eq!(rendered.header("access-control-allow-origin"), "*");
+    assert_eq!(vary_names(&rendered), vec!["accept".to_owned()]);
+}
+
+#[tokio::test]
+async fn pictures_carry_nosniff_and_a_csp_without_scripts_and_titles_are_escaped() {
+    let server = Server::start(&[]);
+    let spec = serde_json::json!({
+        "title": "<script>alert(1)</script>",
+        "series": [{"type": "line", "y": [1, 3, 2], "label": "<b onload=x>"}],
+        "legend": "upper right",
+    });
+    let spec = serde_json::to_vec(&spec).expect("serialize");
+    let svg = post(&server.url("/render?format=svg"), spec.clone()).await;
+    assert_eq!(
+        svg.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&svg.body)
+    );
+    let text = String::from_utf8_lossy(&svg.body);
+    assert!(
+        text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the title is not escaped: {text}"
+    );
+    assert!(!text.contains("<script"), "markup from the spec: {text}");
+    assert!(!text.contains("<b "), "markup from the spec: {text}");
+    svg_info(&svg.body);
+
+    let csp = "default-src 'none'; style-src 'unsafe-inline'";
+    let encoded = url_encode(&spec);
+    let get_svg = get(&server.url(&format!("/render?format=svg&spec={encoded}"))).await;
+    let png = post(&server.url("/render?format=png"), spec.clone()).await;
+    let pdf = post(&server.url("/render?format=pdf"), spec.clone()).await;
+    let revalidated = send(
+        Method::GET,
+        &server.url(&format!("/render?format=svg&spec={encoded}")),
+        Bytes::new(),
+        &[("if-none-match", get_svg.header("etag"))],
+    )
+    .await;
+    assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
+    for (name, reply) in [
+        ("POST svg", &svg),
+        ("GET svg (cache hit)", &get_svg),
+        ("png", &png),
+        ("pdf", &pdf),
+        ("304", &revalidated),
+    ] {
+        assert_eq!(reply.header("x-content-type-options"), "nosniff", "{name}");
+        assert_eq!(reply.header("content-security-policy"), csp, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn serve_keeps_its_compiled_module_in_cache_dir() {
+    let dir = plotbox_e2e::scratch("http", "cache-dir");
+    let dir_arg = dir.to_str().expect("a UTF-8 temp path");
+    let cwasm = |dir: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|name| name.ends_with(".cwasm"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let module_sha = {
+        let server = Server::start(&["--cache-dir", dir_arg]);
+        let health = get(&server.url("/healthz")).await;
+        let rendered = post(&server.url("/render?format=svg"), SMALL).await;
+        assert_eq!(rendered.status, StatusCode::OK);
+        health.json()["module_sha256"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let entries = cwasm(&dir);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert!(entries[0].starts_with(&module_sha[..16]), "{entries:?}");
+
+    // `--no-cache` compiles without touching the directory.
+    let other = plotbox_e2e::scratch("http", "no-cache");
+    let other_arg = other.to_str().expect("a UTF-8 temp path");
+    let server = Server::start(&["--cache-dir", other_arg, "--no-cache"]);
+    assert_eq!(
+        post(&server.url("/render?format=svg"), SMALL).await.status,
+        StatusCode::OK
+    );
+    assert!(cwasm(&other).is_empty());
 }

@@ -120,6 +120,7 @@ pub fn build(args: &super::ServeArgs) -> Result<SandboxRenderer, super::ServeErr
             .unwrap_or(u32::MAX)
             .max(base.max_concurrent_renders),
         fonts,
+        cache: args.cache_location(),
         ..base
     };
     let runtime =

@@ -6,6 +6,19 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use super::cors::CorsOrigins;
+use crate::CacheLocation;
+
+/// The memory cap of one render in MiB, as `plotbox serve` and `plotbox render` both
+/// accept it: at least 1 MiB, at most 4 GiB (wasm32's whole address space). Out of
+/// range is a usage error (exit code 2) naming the flag and the range.
+pub fn memory_mb_parser() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::builder::RangedU64ValueParser::new().range(MEMORY_MB_RANGE)
+}
+
+/// The values [`memory_mb_parser`] accepts.
+pub const MEMORY_MB_RANGE: std::ops::RangeInclusive<u64> = 1..=4096;
+
 /// Flags of `plotbox serve` (clap derive; flatten it into the CLI's subcommand).
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeArgs {
@@ -34,8 +47,8 @@ pub struct ServeArgs {
     #[arg(long, env = "PLOTBOX_TIMEOUT_MS")]
     pub timeout_ms: Option<u64>,
 
-    /// Memory cap of one render, in MiB [default: the sandbox's].
-    #[arg(long, env = "PLOTBOX_MEMORY_MB")]
+    /// Memory cap of one render, in MiB (1 to 4096) [default: the sandbox's].
+    #[arg(long, env = "PLOTBOX_MEMORY_MB", value_parser = memory_mb_parser())]
     pub memory_mb: Option<u64>,
 
     /// Fuel (about one unit per wasm instruction) of one render; 0 turns fuel metering
@@ -65,6 +78,22 @@ pub struct ServeArgs {
     #[arg(long, env = "PLOTBOX_FONT_DIR")]
     pub font_dir: Option<PathBuf>,
 
+    /// Directory of the compiled-module cache [default: $XDG_CACHE_HOME/plotbox or
+    /// ~/.cache/plotbox].
+    #[arg(long, env = "PLOTBOX_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Compile the module at start-up instead of using the cache.
+    #[arg(long, env = "PLOTBOX_NO_CACHE")]
+    pub no_cache: bool,
+
+    /// Let pages on other origins `fetch` from the server: `*` for any, or a
+    /// comma-separated list of origins (`https://app.example.com,http://localhost:3000`).
+    /// Preflight `OPTIONS` requests are answered for them. Off by default: no CORS
+    /// headers, and `OPTIONS` gets 405.
+    #[arg(long, env = "PLOTBOX_CORS_ORIGIN")]
+    pub cors_origin: Option<CorsOrigins>,
+
     /// Log format: one line per request, human-readable `text` or `json`.
     #[arg(long, env = "PLOTBOX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -89,6 +118,11 @@ impl ServeArgs {
 
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_s)
+    }
+
+    /// Where the compiled module is cached, from `--cache-dir` and `--no-cache`.
+    pub fn cache_location(&self) -> CacheLocation {
+        CacheLocation::from_flags(self.cache_dir.as_deref(), self.no_cache)
     }
 
     /// The cache budget in bytes, saturating instead of overflowing on absurd flags.

@@ -23,6 +23,13 @@
 //! carries `X-Plotbox-Warnings`, a JSON array of ASCII strings, kept with the picture
 //! in the result cache. With `--font-dir`, `GET /fonts` lists the operator's families
 //! next to DejaVu Sans (see `crate::fonts`).
+//! Pictures carry `X-Content-Type-Options: nosniff` and a `Content-Security-Policy`
+//! under which nothing loads or runs, so an SVG opened on the server's origin stays
+//! a picture. With `--cors-origin` (`*` or a list of origins), pages on those origins
+//! may `fetch` from the server: responses to them carry `Access-Control-Allow-Origin`
+//! (with a list, every response has `Vary: Origin`), and a preflight `OPTIONS` gets
+//! 204 with the route's methods, or 403 `origin_not_allowed` for another origin; see
+//! `cors`.
 //! SIGTERM or ctrl-c stops accepting, lets in-flight requests finish (at most
 //! `--shutdown-grace-s`), and returns.
 //!
@@ -40,6 +47,7 @@
 mod backend;
 mod cache;
 mod config;
+mod cors;
 mod metrics;
 mod priority;
 mod render;
@@ -56,11 +64,12 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, watch};
 
 pub use backend::Renderer;
-pub use config::{LogFormat, ServeArgs};
+pub use config::{memory_mb_parser, LogFormat, ServeArgs, MEMORY_MB_RANGE};
+pub use cors::{CorsOriginError, CorsOrigins};
 pub use routes::{AppState, StateConfig, MODULE_SHA_HEADER, REQUEST_ID_HEADER};
 
 /// The `tracing` target of the one line logged per request.
@@ -111,6 +120,7 @@ pub fn serve(args: ServeArgs, log_filter: &str) -> Result<(), ServeError> {
             max_body: args.max_body,
             cache_max_age_s: args.cache_max_age_s,
             render_niceness: args.render_niceness,
+            cors: args.cors_origin.clone(),
         },
     ));
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -155,21 +165,28 @@ pub async fn run(
             "listening"
         );
     }
-    let (stop_sender, stop) = watch::channel(false);
-    // Every connection task holds a clone of `open`; when the last one is dropped,
-    // `all_closed` yields `None`.
-    let (open, mut all_closed) = mpsc::channel::<()>(1);
+    // Each connection is watched; on shutdown, hyper lets the request in progress on
+    // it finish, then closes it instead of waiting for another request.
+    let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
+                    // Responses are written whole; waiting to coalesce them only adds latency.
+                    let _ = stream.set_nodelay(true);
                     let state = Arc::clone(&state);
-                    let stop = stop.clone();
-                    let open = open.clone();
+                    let service =
+                        service_fn(move |request| routes::handle(Arc::clone(&state), request));
+                    let connection = http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(HEADER_READ_TIMEOUT)
+                        .serve_connection(TokioIo::new(stream), service);
+                    let watched = graceful.watch(connection);
                     tokio::spawn(async move {
-                        serve_connection(stream, state, stop).await;
-                        drop(open);
+                        if let Err(err) = watched.await {
+                            tracing::debug!(error = %err, "connection ended with an error");
+                        }
                     });
                 }
                 Err(err) => {
@@ -186,43 +203,12 @@ pub async fn run(
         queued = state.pool.queued(),
         "shutting down: no new connections; finishing requests in flight"
     );
-    let _ = stop_sender.send(true);
-    drop(open);
-    match tokio::time::timeout(grace, all_closed.recv()).await {
-        Ok(_) => tracing::info!("all connections closed"),
+    match tokio::time::timeout(grace, graceful.shutdown()).await {
+        Ok(()) => tracing::info!("all connections closed"),
         Err(_) => tracing::warn!(
             grace_s = grace.as_secs(),
             "grace period over; exiting with requests unfinished"
         ),
-    }
-}
-
-async fn serve_connection(
-    stream: tokio::net::TcpStream,
-    state: Arc<AppState>,
-    mut stop: watch::Receiver<bool>,
-) {
-    // Responses are written whole; waiting to coalesce them only adds latency.
-    let _ = stream.set_nodelay(true);
-    let service = service_fn(move |request| routes::handle(Arc::clone(&state), request));
-    let connection = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
-        .serve_connection(TokioIo::new(stream), service);
-    tokio::pin!(connection);
-    tokio::select! {
-        result = connection.as_mut() => {
-            if let Err(err) = result {
-                tracing::debug!(error = %err, "connection ended with an error");
-            }
-        }
-        // The guard `wait_for` returns must not live across the await below.
-        () = async { let _ = stop.wait_for(|stopping| *stopping).await; } => {
-            connection.as_mut().graceful_shutdown();
-            if let Err(err) = connection.await {
-                tracing::debug!(error = %err, "connection ended with an error while shutting down");
-            }
-        }
     }
 }
 

@@ -15,28 +15,28 @@ const SCALE_RANGE: std::ops::RangeInclusive<f64> = 1.0..=4.0;
 /// The parameters of `/render` found in the query string.
 #[derive(Debug, Default, PartialEq)]
 pub struct RenderQuery {
-    pub spec: Option<Vec<u8>>,
+    pub spec: Option<String>,
     pub format: Option<String>,
     pub scale: Option<String>,
 }
 
 impl RenderQuery {
-    /// Reads the query string (without `?`); the first of repeated parameters wins and
+    /// Reads the query string (without `?`) as `application/x-www-form-urlencoded`,
+    /// the way browsers write it (`URLSearchParams`, forms): `+` is a space, `%XX` a
+    /// byte, a malformed escape itself, and bytes that are not UTF-8 become U+FFFD,
+    /// as `URLSearchParams` reads them. The first of repeated parameters wins and
     /// unknown ones (cache busters and the like) are ignored.
     pub fn parse(query: &str) -> Self {
         let mut parsed = RenderQuery::default();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = percent_decode(value);
-            match percent_decode(name).as_slice() {
-                b"spec" if parsed.spec.is_none() => parsed.spec = Some(value),
-                b"format" if parsed.format.is_none() => {
-                    parsed.format = Some(String::from_utf8_lossy(&value).into_owned())
-                }
-                b"scale" if parsed.scale.is_none() => {
-                    parsed.scale = Some(String::from_utf8_lossy(&value).into_owned())
-                }
-                _ => {}
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            let slot = match name.as_ref() {
+                "spec" => &mut parsed.spec,
+                "format" => &mut parsed.format,
+                "scale" => &mut parsed.scale,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(value.into_owned());
             }
         }
         parsed
@@ -142,12 +142,6 @@ fn quality(accept: &str, kind: &str, subtype: &str) -> f32 {
     best.map_or(0.0, |(_, q)| q)
 }
 
-/// Decodes `%XX` escapes and `+` (a space in form encoding, which browsers and
-/// `URLSearchParams` use for query strings). Malformed escapes are kept literally.
-pub fn percent_decode(text: &str) -> Vec<u8> {
-    decode_escapes(text, true)
-}
-
 /// Decodes the `%XX` escapes of a URL path segment, where `+` is itself.
 pub fn percent_decode_path(text: &str) -> Vec<u8> {
     decode_escapes(text, false)
@@ -216,18 +210,27 @@ mod tests {
     }
 
     #[test]
-    fn percent_decoding_handles_escapes_plus_and_malformed_input() {
-        assert_eq!(percent_decode("%7B%22a%22%3A1%7D"), br#"{"a":1}"#);
-        assert_eq!(percent_decode("a+b%2Bc"), b"a b+c");
-        assert_eq!(percent_decode("100%"), b"100%");
-        assert_eq!(percent_decode("%zz%4"), b"%zz%4");
-        assert_eq!(percent_decode("%C3%A9"), "\u{e9}".as_bytes());
+    fn query_values_decode_escapes_plus_and_malformed_input() {
+        let spec = |query: &str| RenderQuery::parse(query).spec;
+        assert_eq!(
+            spec("spec=%7B%22a%22%3A1%7D").as_deref(),
+            Some(r#"{"a":1}"#)
+        );
+        assert_eq!(spec("spec=a+b%2Bc").as_deref(), Some("a b+c"));
+        assert_eq!(spec("spec=100%").as_deref(), Some("100%"));
+        assert_eq!(spec("spec=%zz%4").as_deref(), Some("%zz%4"));
+        assert_eq!(spec("spec=%C3%A9").as_deref(), Some("\u{e9}"));
+        // Not UTF-8: replaced, as URLSearchParams does (the spec is JSON, so UTF-8).
+        assert_eq!(spec("spec=a%FFb").as_deref(), Some("a\u{fffd}b"));
+        // Names are decoded too.
+        assert_eq!(spec("sp%65c=1").as_deref(), Some("1"));
+        assert_eq!(spec("format=svg"), None);
     }
 
     #[test]
     fn query_takes_the_first_of_repeated_parameters_and_ignores_unknown_ones() {
         let q = RenderQuery::parse("v=3&format=svg&spec=%7B%7D&format=png&scale=2&");
-        assert_eq!(q.spec.as_deref(), Some(&b"{}"[..]));
+        assert_eq!(q.spec.as_deref(), Some("{}"));
         assert_eq!(q.format.as_deref(), Some("svg"));
         assert_eq!(q.scale.as_deref(), Some("2"));
     }

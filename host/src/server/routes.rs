@@ -3,7 +3,8 @@
 //! error JSON with its status.
 //!
 //! Errors outside SPEC.md's kinds, which only HTTP has, use the same JSON shape with
-//! the kinds `not_found` (404) and `method_not_allowed` (405, with `Allow`).
+//! the kinds `not_found` (404), `method_not_allowed` (405, with `Allow`) and
+//! `origin_not_allowed` (403, a preflight from an origin `--cors-origin` does not list).
 
 use std::convert::Infallible;
 use std::hash::{BuildHasher, Hasher};
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Body, Incoming};
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -20,6 +21,7 @@ use renderer_wasm::{ErrorKind, Format};
 
 use super::backend::Renderer;
 use super::cache::{if_none_match_matches, Cached, RenderCache, RenderKey};
+use super::cors::{Cors, CorsOrigins};
 use super::metrics::{format_index, Gauges, Metrics};
 use super::render::{PoolError, RenderPool};
 use super::request::RenderQuery;
@@ -41,6 +43,8 @@ pub const WARNINGS_HEADER: &str = "x-plotbox-warnings";
 const RETRY_AFTER_S: &str = "1";
 /// Where the operator's font files are served, each under its file name.
 pub const FONT_FILES_PREFIX: &str = "/fonts/files/";
+/// The `Content-Security-Policy` of rendered pictures: nothing may load or run.
+pub const PICTURE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
 /// Longest client-supplied request id that is kept.
 const MAX_REQUEST_ID_LEN: usize = 128;
 
@@ -64,6 +68,8 @@ pub struct AppState {
     font_files: std::collections::HashMap<String, Asset>,
     get_cache_control: HeaderValue,
     request_ids: RequestIds,
+    /// `--cors-origin`; `None` leaves cross-origin requests to the browser's defaults.
+    cors: Option<Cors>,
 }
 
 /// Settings of [`AppState`] that come from the command line.
@@ -74,6 +80,8 @@ pub struct StateConfig {
     pub max_body: u64,
     pub cache_max_age_s: u64,
     pub render_niceness: i32,
+    /// `--cors-origin`: the other origins whose pages may read responses.
+    pub cors: Option<CorsOrigins>,
 }
 
 impl AppState {
@@ -134,6 +142,7 @@ impl AppState {
             render_identity: renderer.render_identity().to_owned(),
             get_cache_control,
             request_ids: RequestIds::new(),
+            cors: config.cors.clone().map(Cors::new),
             module_sha256,
             renderer,
         }
@@ -164,7 +173,14 @@ pub async fn handle(
     let request_id = state.request_ids.for_request(request.headers());
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let Reply { mut response, kind } = route(&state, request, &path).await;
+    let origin = request.headers().get(header::ORIGIN).cloned();
+    let Reply { mut response, kind } = match &state.cors {
+        Some(cors) if method == Method::OPTIONS => options(&state, cors, &request, &path),
+        _ => route(&state, request, &path).await,
+    };
+    if let Some(cors) = &state.cors {
+        cors.decorate(response.headers_mut(), origin.as_ref());
+    }
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
@@ -181,6 +197,53 @@ pub async fn handle(
         duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
     );
     Ok(response)
+}
+
+/// The methods a path answers (its `Allow`), or `None` for no such resource.
+fn methods_of(state: &AppState, path: &str) -> Option<&'static str> {
+    match path {
+        "/render" => Some("GET, HEAD, POST"),
+        "/healthz" | "/readyz" | "/metrics" | "/schema.json" | "/fonts" => Some("GET, HEAD"),
+        _ if path.starts_with(FONT_FILES_PREFIX) => {
+            let name = String::from_utf8(percent_decode_path(&path[FONT_FILES_PREFIX.len()..]));
+            name.ok()
+                .filter(|name| state.font_files.contains_key(name))
+                .map(|_| "GET, HEAD")
+        }
+        _ => state.files.get(path).map(|_| "GET, HEAD"),
+    }
+}
+
+/// `OPTIONS` with `--cors-origin`: a browser's preflight (it sends `Origin` and
+/// `Access-Control-Request-Method`) gets 204 with what the route allows when the
+/// origin is allowed, 403 when not; any other `OPTIONS` gets 204 with `Allow`.
+fn options(state: &AppState, cors: &Cors, request: &Request<Incoming>, path: &str) -> Reply {
+    let Some(methods) = methods_of(state, path) else {
+        return error_reply(&http_error(
+            "not_found",
+            &format!("no such resource: OPTIONS {path}"),
+        ));
+    };
+    let headers = request.headers();
+    let origin = headers.get(header::ORIGIN);
+    let is_preflight =
+        origin.is_some() && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    if is_preflight && !cors.allows(origin) {
+        let origin = origin.and_then(|o| o.to_str().ok()).unwrap_or("?");
+        return error_reply(&http_error(
+            "origin_not_allowed",
+            &format!("pages of {origin} may not call this server (--cors-origin)"),
+        ));
+    }
+    let mut response = with_body(StatusCode::NO_CONTENT, "text/plain", Bytes::new());
+    response.headers_mut().remove(header::CONTENT_TYPE);
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(methods));
+    if is_preflight {
+        cors.preflight(response.headers_mut(), methods);
+    }
+    Reply::ok(response)
 }
 
 async fn route(state: &AppState, request: Request<Incoming>, path: &str) -> Reply {
@@ -260,7 +323,14 @@ async fn render_get(state: &AppState, request: &Request<Incoming>) -> Reply {
         ));
     };
     let if_none_match = header_str(request.headers(), header::IF_NONE_MATCH);
-    render(state, Bytes::from(spec), format, true, if_none_match).await
+    render(
+        state,
+        Bytes::from(spec.into_bytes()),
+        format,
+        true,
+        if_none_match,
+    )
+    .await
 }
 
 async fn render_post(state: &AppState, request: Request<Incoming>) -> Reply {
@@ -276,29 +346,22 @@ async fn render_post(state: &AppState, request: Request<Incoming>) -> Reply {
         discard_in_background(body);
         return body_too_large(state.max_body);
     }
-    // Counting while reading catches chunked bodies and lying Content-Lengths.
+    // Counting while reading catches chunked bodies and lying Content-Lengths. The
+    // limit reads through `&mut`, so that a refused body can still be drained.
     let limit = usize::try_from(state.max_body).unwrap_or(usize::MAX);
-    let mut spec = Vec::with_capacity(declared.map_or(0, |n| n as usize));
-    while let Some(frame) = body.frame().await {
-        match frame {
-            Ok(frame) => {
-                if let Some(data) = frame.data_ref() {
-                    if spec.len() + data.len() > limit {
-                        discard_in_background(body);
-                        return body_too_large(state.max_body);
-                    }
-                    spec.extend_from_slice(data);
-                }
-            }
-            Err(err) => {
-                return render_error_reply(&RenderFailure::new(
-                    ErrorKind::InvalidSpec,
-                    format!("could not read the request body: {err}"),
-                ))
-            }
+    let spec = match Limited::new(&mut body, limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(err) if err.is::<LengthLimitError>() => {
+            discard_in_background(body);
+            return body_too_large(state.max_body);
         }
-    }
-    let spec = Bytes::from(spec);
+        Err(err) => {
+            return render_error_reply(&RenderFailure::new(
+                ErrorKind::InvalidSpec,
+                format!("could not read the request body: {err}"),
+            ))
+        }
+    };
     render(state, spec, format, false, None).await
 }
 
@@ -439,6 +502,17 @@ fn picture_headers(
     }
     // The format may come from Accept, so shared caches must key on it.
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    // A picture is never a page: no sniffing it into HTML, and should an SVG ever
+    // carry markup through an escaping bug, opened on this origin it runs nothing
+    // (inline styles stay allowed; the SVGs use `style` attributes).
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PICTURE_CSP),
+    );
     headers.insert(
         HeaderName::from_static(CACHE_HEADER),
         HeaderValue::from_static(cache),
@@ -530,6 +604,7 @@ struct HttpError {
 fn http_error(kind: &'static str, message: &str) -> HttpError {
     let status = match kind {
         "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
+        "origin_not_allowed" => StatusCode::FORBIDDEN,
         _ => StatusCode::NOT_FOUND,
     };
     let body = serde_json::json!({ "error": { "kind": kind, "message": message } });
