@@ -111,3 +111,43 @@ pub fn pointer_push(base: &str, token: impl std::fmt::Display) -> String {
     let token = token.to_string().replace('~', "~0").replace('/', "~1");
     format!("{base}/{token}")
 }
+
+/// A number from the spec as an error message prints it: Rust's shortest round-trip
+/// form (`0.25`, `1500`) where that is short, and scientific notation (`1e308`,
+/// `-1e-300`) for magnitudes outside 1e-4..1e15, where the plain form would run to
+/// hundreds of digits (`{}` of 1e300 prints all 301). NaN and the infinities print as
+/// `NaN`, `inf` and `-inf`.
+pub fn short_number(v: f64) -> String {
+    let magnitude = v.abs();
+    if v == 0.0 || !v.is_finite() || (1e-4..1e15).contains(&magnitude) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_number;
+
+    #[test]
+    fn short_number_prints_extremes_in_scientific_notation() {
+        assert_eq!(short_number(1e308), "1e308");
+        assert_eq!(short_number(-1e300), "-1e300");
+        assert_eq!(short_number(1e-300), "1e-300");
+        assert_eq!(short_number(1.5e300), "1.5e300");
+        assert_eq!(short_number(1e15), "1e15");
+        assert_eq!(short_number(0.00001), "1e-5");
+    }
+
+    #[test]
+    fn short_number_prints_ordinary_numbers_as_they_are() {
+        assert_eq!(short_number(0.0), "0");
+        assert_eq!(short_number(-2.5), "-2.5");
+        assert_eq!(short_number(1500.0), "1500");
+        assert_eq!(short_number(0.0001), "0.0001");
+        assert_eq!(short_number(999_999_999_999_999.0), "999999999999999");
+        assert_eq!(short_number(f64::NAN), "NaN");
+        assert_eq!(short_number(f64::NEG_INFINITY), "-inf");
+    }
+}

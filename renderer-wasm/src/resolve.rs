@@ -9,7 +9,7 @@
 //! 1970-01-01 UTC), categories their slot index. A string that does not fit its axis
 //! is `invalid_spec` with the path of that element.
 
-use crate::error::{pointer_push, RenderError};
+use crate::error::{pointer_push, short_number, RenderError};
 use crate::layout::dates;
 use crate::spec::*;
 
@@ -256,7 +256,10 @@ fn to_number(
         (Datum::Number(v), AxisKind::Numeric) => Ok(*v),
         (Datum::Number(v), AxisKind::Time { .. }) => Err(RenderError::invalid(
             path,
-            format!("{v} is a number on a time axis; use ISO 8601 strings throughout"),
+            format!(
+                "{} is a number on a time axis; use ISO 8601 strings throughout",
+                short_number(*v)
+            ),
         )),
         (Datum::Text(t), AxisKind::Time { zone }) => dates::parse_iso(t, *zone).map_err(|why| {
             RenderError::invalid(path, format!("`{t}` is not an ISO 8601 time: {why}"))
@@ -272,7 +275,10 @@ fn to_number(
         }
         (Datum::Number(v), AxisKind::Category(_)) => Err(RenderError::invalid(
             path,
-            format!("{v} is a number on an axis of categories (strings); use one kind per axis"),
+            format!(
+                "{} is a number on an axis of categories (strings); use one kind per axis",
+                short_number(*v)
+            ),
         )),
         (Datum::Text(t), AxisKind::Numeric) => Err(RenderError::invalid(
             path,

@@ -14,7 +14,7 @@
 //! wrong about a spec, such as a log axis without positive data, is found here.
 
 use crate::color;
-use crate::error::{pointer_push, RenderError};
+use crate::error::{pointer_push, short_number, RenderError};
 use crate::fonts::{FamilyId, FontLibrary};
 use crate::layout::axis::{self, Limits as AxisLimits};
 use crate::layout::series;
@@ -135,8 +135,10 @@ pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigu
         return Err(RenderError::new(
             crate::ErrorKind::InvalidSpec,
             format!(
-                "scale {scale} is outside {}..{}",
-                SCALE_RANGE.0, SCALE_RANGE.1
+                "scale {} is outside {}..{}",
+                short_number(scale),
+                SCALE_RANGE.0,
+                SCALE_RANGE.1
             ),
         ));
     }
@@ -164,7 +166,10 @@ pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigu
                 if !(inches[i] > 0.0 && pixels.is_finite()) {
                     return Err(RenderError::invalid(
                         path,
-                        format!("figsize {} is not a positive number of inches", inches[i]),
+                        format!(
+                            "figsize {} is not a positive number of inches",
+                            short_number(inches[i])
+                        ),
                     ));
                 }
                 // Past u64 the limit check below refuses it anyway.
@@ -509,7 +514,10 @@ fn check_axis(base: &str, axis: &Axis, budget: &mut Budget<'_>) -> Result<(), Re
                 if log && *v <= 0.0 {
                     return Err(RenderError::invalid(
                         format!("{base}/{name}"),
-                        format!("{name} {v} is not positive, as a log scale needs"),
+                        format!(
+                            "{name} {} is not positive, as a log scale needs",
+                            short_number(*v)
+                        ),
                     ));
                 }
             }
@@ -522,7 +530,11 @@ fn check_axis(base: &str, axis: &Axis, budget: &mut Budget<'_>) -> Result<(), Re
         if min >= max {
             return Err(RenderError::invalid(
                 format!("{base}/max"),
-                format!("max {max} is not above min {min}"),
+                format!(
+                    "max {} is not above min {}",
+                    short_number(*max),
+                    short_number(*min)
+                ),
             ));
         }
     }
@@ -534,7 +546,10 @@ fn check_axis(base: &str, axis: &Axis, budget: &mut Budget<'_>) -> Result<(), Re
             if log && t <= 0.0 {
                 return Err(RenderError::invalid(
                     path,
-                    format!("tick {t} is not positive, as a log scale needs"),
+                    format!(
+                        "tick {} is not positive, as a log scale needs",
+                        short_number(t)
+                    ),
                 ));
             }
         }
@@ -576,6 +591,7 @@ fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<
     if let Some(alpha) = common.alpha {
         in_range(&format!("{base}/alpha"), "alpha", alpha, 0.0, 1.0)?;
     }
+    ignored_fields(base, series)?;
     match series {
         Series::Line(s) => {
             xy(base, s.x.as_ref(), &s.y, budget)?;
@@ -588,12 +604,11 @@ fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<
             if let Some(sizes) = &s.sizes {
                 same_length(base, "sizes", sizes.len(), n)?;
                 values(&format!("{base}/sizes"), sizes, budget)?;
+                // Each entry is a `size`, so it has `size`'s bound: a marker thousands of
+                // points wide draws nothing a reader can use and costs raster time.
                 for (i, v) in sizes.iter().enumerate() {
-                    if v.is_some_and(|v| v < 0.0) {
-                        return Err(RenderError::invalid(
-                            format!("{base}/sizes/{i}"),
-                            "a marker size cannot be negative",
-                        ));
+                    if let Some(v) = *v {
+                        in_range(&format!("{base}/sizes/{i}"), "size", v, 0.0, MAX_LENGTH)?;
                     }
                 }
             }
@@ -616,7 +631,10 @@ fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<
                 if w.is_nan() || w <= 0.0 || w > 1.0 {
                     return Err(RenderError::invalid(
                         format!("{base}/width"),
-                        format!("width {w} is outside 0..1 (a fraction of the slot)"),
+                        format!(
+                            "width {} is outside 0..1 (a fraction of the slot)",
+                            short_number(w)
+                        ),
                     ));
                 }
             }
@@ -668,7 +686,7 @@ fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<
                     Some(v) if *v < 0.0 => {
                         return Err(RenderError::invalid(
                             pointer_push(&path, i),
-                            format!("a pie wedge cannot be negative ({v})"),
+                            format!("a pie wedge cannot be negative ({})", short_number(*v)),
                         ))
                     }
                     Some(v) => total += v,
@@ -706,7 +724,10 @@ fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<
                 if !(0.0..1.0).contains(&hole) {
                     return Err(RenderError::invalid(
                         format!("{base}/hole"),
-                        format!("hole {hole} is outside 0..1 (a fraction of the radius, below 1)"),
+                        format!(
+                            "hole {} is outside 0..1 (a fraction of the radius, below 1)",
+                            short_number(hole)
+                        ),
                     ));
                 }
             }
@@ -907,7 +928,11 @@ fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<
                 if lo >= hi {
                     return Err(RenderError::invalid(
                         format!("{base}/vmax"),
-                        format!("vmax {hi} is not above vmin {lo}"),
+                        format!(
+                            "vmax {} is not above vmin {}",
+                            short_number(hi),
+                            short_number(lo)
+                        ),
                     ));
                 }
             }
@@ -930,6 +955,37 @@ fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<
         }
     }
     Ok(())
+}
+
+/// Refuses the common series fields (`label`, `color`, `yaxis`) that a series type has
+/// no use for: the spec's strictness rule says a field that cannot change the picture
+/// is an error, so that a reader of the spec is never misled by it.
+fn ignored_fields(base: &str, series: &Series) -> Result<(), RenderError> {
+    let no_legend = |what: &str| {
+        format!("{what} is never listed in the legend, so `label` would have no effect; remove it")
+    };
+    let (field, why) = match series {
+        Series::Heatmap(h) if h.color.is_some() => (
+            "color",
+            "a heatmap takes its colors from `colormap`, so `color` would have no effect; remove it or set `colormap`".to_string(),
+        ),
+        Series::Text(t) if t.label.is_some() => ("label", no_legend("a text")),
+        Series::Annotation(a) if a.label.is_some() => ("label", no_legend("an annotation")),
+        Series::Pie(p) if p.label.is_some() => (
+            "label",
+            "a pie names its wedges with `labels` (one per value); `label` would have no effect".to_string(),
+        ),
+        Series::Pie(p) if p.color.is_some() => (
+            "color",
+            "a pie colors its wedges with `colors` (one per value), else the color cycle; `color` would have no effect".to_string(),
+        ),
+        Series::Pie(p) if p.yaxis.is_some() => (
+            "yaxis",
+            "a pie has no y axis (its axes holds nothing else), so `yaxis` would have no effect; remove it".to_string(),
+        ),
+        _ => return Ok(()),
+    };
+    Err(RenderError::invalid(format!("{base}/{field}"), why))
 }
 
 /// Checks paired `x` (optional) and `y` arrays; returns the point count.
@@ -989,7 +1045,10 @@ fn box_width(path: &str, w: f64) -> Result<(), RenderError> {
     } else {
         Err(RenderError::invalid(
             path,
-            format!("width {w} is outside 0..1 (a fraction of the slot)"),
+            format!(
+                "width {} is outside 0..1 (a fraction of the slot)",
+                short_number(w)
+            ),
         ))
     }
 }
@@ -1023,7 +1082,10 @@ fn values(path: &str, values: &[Option<f64>], budget: &mut Budget<'_>) -> Result
             if v.is_nan() || v.abs() > MAX_ABS_VALUE {
                 return Err(RenderError::invalid(
                     pointer_push(path, i),
-                    format!("{v} is beyond the plottable range (±{MAX_ABS_VALUE:e})"),
+                    format!(
+                        "{} is beyond the plottable range (±{MAX_ABS_VALUE:e})",
+                        short_number(*v)
+                    ),
                 ));
             }
         }
@@ -1047,7 +1109,10 @@ fn finite(path: &str, v: f64) -> Result<(), RenderError> {
     } else {
         Err(RenderError::invalid(
             path,
-            format!("{v} is beyond the plottable range (±{MAX_ABS_VALUE:e})"),
+            format!(
+                "{} is beyond the plottable range (±{MAX_ABS_VALUE:e})",
+                short_number(v)
+            ),
         ))
     }
 }
@@ -1058,18 +1123,24 @@ fn in_range(path: &str, name: &str, v: f64, lo: f64, hi: f64) -> Result<f64, Ren
     } else {
         Err(RenderError::invalid(
             path,
-            format!("{name} {v} is outside {lo}..{hi}"),
+            format!(
+                "{name} {} is outside {}..{}",
+                short_number(v),
+                short_number(lo),
+                short_number(hi)
+            ),
         ))
     }
 }
 
+/// The largest style length (`linewidth`, `markersize`, `size`, `sizes`, `capsize`),
+/// in points: 1000 pt is about 14 inches, larger than any figure's useful detail.
+pub const MAX_LENGTH: f64 = 1000.0;
+
 fn non_negative(base: &str, name: &str, v: Option<f64>) -> Result<(), RenderError> {
     match v {
-        Some(v) if !(0.0..=1000.0).contains(&v) => Err(RenderError::invalid(
-            format!("{base}/{name}"),
-            format!("{name} {v} is outside 0..1000"),
-        )),
-        _ => Ok(()),
+        Some(v) => in_range(&format!("{base}/{name}"), name, v, 0.0, MAX_LENGTH).map(|_| ()),
+        None => Ok(()),
     }
 }
 

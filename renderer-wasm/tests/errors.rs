@@ -583,3 +583,185 @@ fn new_arrays_count_toward_the_point_limit() {
     );
     assert_eq!(e.kind, ErrorKind::TooLarge);
 }
+
+#[test]
+fn scatter_sizes_have_the_bound_of_size() {
+    // `size` and each entry of `sizes` are one marker's diameter in points: 0..1000.
+    assert_renders(
+        r#"{"series": [{"type": "scatter", "y": [1, 2], "sizes": [0, 1000]}]}"#,
+        &Limits::default(),
+    );
+    for (sizes, at) in [("[3, 1000.5]", 1), ("[1e300, 3]", 0), ("[3, -2]", 1)] {
+        let spec =
+            format!(r#"{{"series": [{{"type": "scatter", "y": [1, 2], "sizes": {sizes}}}]}}"#);
+        let e = error_of(&spec);
+        assert_eq!(
+            (e.kind, e.path.as_deref()),
+            (
+                ErrorKind::InvalidSpec,
+                Some(format!("/series/0/sizes/{at}").as_str())
+            ),
+            "{spec}\n→ {e}"
+        );
+        assert!(e.message.contains("outside 0..1000"), "{}", e.message);
+    }
+    assert_invalid(
+        r#"{"series": [{"type": "scatter", "y": [1], "size": 1001}]}"#,
+        "/series/0/size",
+    );
+}
+
+/// Fields a series type has no use for are errors at their path, and the message
+/// says why (the strictness rule of docs/spec.md).
+#[test]
+fn fields_a_series_ignores_are_refused_with_the_reason() {
+    let cases = [
+        (
+            r#"{"series": [{"type": "heatmap", "z": [[1, 2]], "color": "red"}]}"#,
+            "/series/0/color",
+            "colormap",
+        ),
+        (
+            r#"{"series": [{"type": "text", "x": 0, "y": 0, "text": "t", "label": "a"}]}"#,
+            "/series/0/label",
+            "legend",
+        ),
+        (
+            r#"{"series": [{"type": "annotation", "text": "t", "xy": [0, 0], "label": "a"}]}"#,
+            "/series/0/label",
+            "legend",
+        ),
+        (
+            r#"{"series": [{"type": "pie", "values": [1, 2], "label": "a"}]}"#,
+            "/series/0/label",
+            "labels",
+        ),
+        (
+            r#"{"series": [{"type": "pie", "values": [1, 2], "color": "red"}]}"#,
+            "/series/0/color",
+            "colors",
+        ),
+        (
+            r#"{"series": [{"type": "pie", "values": [1, 2], "yaxis": "right"}]}"#,
+            "/series/0/yaxis",
+            "no y axis",
+        ),
+    ];
+    for (spec, path, why) in cases {
+        let e = error_of(spec);
+        assert_eq!(
+            (e.kind, e.path.as_deref()),
+            (ErrorKind::InvalidSpec, Some(path)),
+            "{spec}\n→ {e}"
+        );
+        assert!(e.message.contains("no effect"), "{spec}\n→ {e}");
+        assert!(e.message.contains(why), "{spec}\n→ {e}");
+    }
+    // The same fields where they do something stay valid: a heatmap's label is its
+    // legend entry, a text's color its color.
+    assert_renders(
+        r#"{"series": [{"type": "heatmap", "z": [[1, 2]], "label": "z"}, {"type": "text", "x": 0, "y": 0, "text": "t", "color": "red"}]}"#,
+        &Limits::default(),
+    );
+}
+
+/// A number from the spec is printed short in a message: `1e308`, never its 309 digits.
+#[test]
+fn messages_print_extreme_numbers_in_short_form() {
+    let cases = [
+        (
+            r#"{"series": [{"type": "line", "y": [1, 1e308]}]}"#,
+            "/series/0/y/1",
+            "1e308",
+        ),
+        (
+            r#"{"series": [{"type": "line", "y": [-1e308]}]}"#,
+            "/series/0/y/0",
+            "-1e308",
+        ),
+        (
+            r#"{"series": [{"type": "line", "y": [1], "alpha": -1e300}]}"#,
+            "/series/0/alpha",
+            "alpha -1e300 is outside 0..1",
+        ),
+        (
+            r#"{"series": [{"type": "line", "y": [1], "linewidth": -1e-300}]}"#,
+            "/series/0/linewidth",
+            "linewidth -1e-300 is outside 0..1000",
+        ),
+        (
+            r#"{"series": [{"type": "hline", "y": 1e308}]}"#,
+            "/series/0/y",
+            "1e308 is beyond",
+        ),
+        (
+            r#"{"figsize": [1e308, 4], "series": []}"#,
+            "/figsize/0",
+            "figsize 1e308",
+        ),
+        (
+            r#"{"y": {"min": 1e300, "max": -1e300}, "series": []}"#,
+            "/y/max",
+            "max -1e300 is not above min 1e300",
+        ),
+        (
+            r#"{"y": {"scale": "log", "min": -1e-300}, "series": []}"#,
+            "/y/min",
+            "min -1e-300 is not positive",
+        ),
+        (
+            r#"{"y": {"scale": "log", "ticks": [-1e300]}, "series": []}"#,
+            "/y/ticks/0",
+            "tick -1e300",
+        ),
+        (
+            r#"{"series": [{"type": "pie", "values": [1, -1e-300]}]}"#,
+            "/series/0/values/1",
+            "(-1e-300)",
+        ),
+        (
+            r#"{"series": [{"type": "pie", "values": [1], "hole": 1e300}]}"#,
+            "/series/0/hole",
+            "hole 1e300",
+        ),
+        (
+            r#"{"series": [{"type": "bar", "y": [1], "width": -1e-300}]}"#,
+            "/series/0/width",
+            "width -1e-300",
+        ),
+        (
+            r#"{"series": [{"type": "box", "data": [[1]], "widths": -1e300}]}"#,
+            "/series/0/widths",
+            "width -1e300",
+        ),
+        (
+            r#"{"series": [{"type": "heatmap", "z": [[1]], "vmin": 1e300, "vmax": -1e300}]}"#,
+            "/series/0/vmax",
+            "vmax -1e300 is not above vmin 1e300",
+        ),
+        (
+            r#"{"x": {"scale": "time"}, "series": [{"type": "line", "x": ["2026-01-01", 1e300], "y": [1, 2]}]}"#,
+            "/series/0/x/1",
+            "1e300 is a number on a time axis",
+        ),
+        (
+            r#"{"series": [{"type": "line", "x": ["a", -1e-300], "y": [1, 2]}]}"#,
+            "/series/0/x/1",
+            "-1e-300 is a number on an axis of categories",
+        ),
+    ];
+    for (spec, path, want) in cases {
+        let e = error_of(spec);
+        assert_eq!(
+            (e.kind, e.path.as_deref()),
+            (ErrorKind::InvalidSpec, Some(path)),
+            "{spec}\n→ {e}"
+        );
+        assert!(e.message.contains(want), "{spec}\n→ {}", e.message);
+        // No plain rendering of a huge or tiny number slipped in anywhere else.
+        assert!(!e.message.contains("0000000000"), "{spec}\n→ {}", e.message);
+    }
+    let e = render(br#"{"series": []}"#, Format::Png { scale: 1e308 }).err();
+    let message = e.map(|e| e.message).unwrap_or_default();
+    assert!(message.starts_with("scale 1e308 is outside"), "{message}");
+}

@@ -6,7 +6,7 @@ use super::dates;
 use super::theme::{Style, DATA_MARGIN, POINTS_PER_INCH, TICK_LABEL_GAP};
 use super::ticker::{self, AxisTicks, Label, Tick};
 use crate::error::RenderError;
-use crate::spec::{Axis, Datum};
+use crate::spec::{Axis, Datum, Scale};
 use crate::text;
 
 /// Pixel coordinates are kept within this distance of the origin so that values far
@@ -23,6 +23,13 @@ pub struct Extent {
     /// Values the margin must not cross (bar baselines, heatmap edges), as matplotlib's
     /// sticky edges.
     pub sticky: Vec<f64>,
+    /// A series that autoscales this axis is drawn on it, even if it has no data: an
+    /// empty axis then gets matplotlib's limits for no data (`locator.nonsingular` of
+    /// an infinite range, plus the margins) instead of the bare `0..1` of an axes that
+    /// holds nothing.
+    pub autoscaled: bool,
+    /// A finite value was left out because it is not positive on a log axis.
+    pub nonpositive: bool,
 }
 
 impl Extent {
@@ -32,6 +39,8 @@ impl Extent {
             lo: f64::INFINITY,
             hi: f64::NEG_INFINITY,
             sticky: Vec::new(),
+            autoscaled: false,
+            nonpositive: false,
         }
     }
 
@@ -39,6 +48,8 @@ impl Extent {
         if value.is_finite() && (!self.log || value > 0.0) {
             self.lo = self.lo.min(value);
             self.hi = self.hi.max(value);
+        } else if value.is_finite() {
+            self.nonpositive = true;
         }
     }
 
@@ -49,9 +60,11 @@ impl Extent {
     }
 
     /// Adds `value` and makes it a limit the margin stops at.
+    /// A baseline is not data: a non-positive one on a log axis is left out without
+    /// counting as `nonpositive`.
     pub fn add_sticky(&mut self, value: f64) {
-        self.add(value);
         if value.is_finite() && (!self.log || value > 0.0) {
+            self.add(value);
             self.sticky.push(value);
         }
     }
@@ -86,12 +99,32 @@ pub fn limits(
             return Ok(Limits { lo, hi, log });
         }
     }
-    if log && extent.is_empty() {
+    if log && extent.is_empty() && extent.nonpositive {
         return Err(RenderError::invalid(
             scale_path,
             "a log scale needs positive data, and this axis has none",
         ));
     }
+    // An axis without data: matplotlib asks the locator for limits of an infinite
+    // range and adds the margins to them. A log axis always autoscales (`set_yscale`
+    // asks for it), a linear or time axis only when a series is drawn on it.
+    let no_data;
+    let extent = if extent.is_empty() && (log || extent.autoscaled) {
+        let time = axis.and_then(|a| a.scale) == Some(Scale::Time);
+        let mut empty = Extent::new(log);
+        // LogLocator: 1..10; DateLocator: 1970-01-01..02, day numbers 0..1;
+        // MaxNLocator: ±0.05 around 0, which the constant-data expansion gives for 0.
+        let range: &[f64] = match (log, time) {
+            (true, _) => &[1.0, 10.0],
+            (false, true) => &[0.0, 1.0],
+            (false, false) => &[0.0],
+        };
+        range.iter().for_each(|&v| empty.add(v));
+        no_data = empty;
+        &no_data
+    } else {
+        extent
+    };
     let (lo, hi) = if log {
         log_auto(extent)
     } else {

@@ -394,7 +394,8 @@ fn histogram(h: &HistSeries) -> Vec<DataRect> {
                     (a.min(v), b.max(v))
                 });
             if lo > hi {
-                return Vec::new();
+                // numpy's histogram of no values: bins over 0..1, all empty.
+                (lo, hi) = (0.0, 1.0);
             }
             if lo == hi {
                 lo -= 0.5;
@@ -460,19 +461,30 @@ fn extend(styled: &mut Styled<'_>, x: &mut Extent, y: &mut Extent) {
             }
         }
     };
+    // matplotlib's data limits skip a point where either coordinate is missing (NaN),
+    // on both axes.
+    let points = |x_values: Option<&Column>, y_values: &Column, x: &mut Extent, y: &mut Extent| {
+        for (i, py) in y_values.iter().enumerate() {
+            if let (Some(px), Some(py)) = (x_at(x_values, i), *py) {
+                x.add(px);
+                y.add(py);
+            }
+        }
+    };
+    // Which axes the series autoscales, as matplotlib's `_request_autoscale_view`:
+    // `axhline` only y, `axvline` only x, texts, annotations and pies neither.
+    let (on_x, on_y) = match styled.series {
+        Series::Hline(_) => (false, true),
+        Series::Vline(_) => (true, false),
+        Series::Text(_) | Series::Annotation(_) | Series::Pie(_) => (false, false),
+        _ => (true, true),
+    };
+    x.autoscaled |= on_x;
+    y.autoscaled |= on_y;
     match styled.series {
-        Series::Line(s) => {
-            xs(s.x.as_ref(), s.y.len(), x);
-            y.add_all(s.y.iter().copied());
-        }
-        Series::Scatter(s) => {
-            xs(s.x.as_ref(), s.y.len(), x);
-            y.add_all(s.y.iter().copied());
-        }
-        Series::Step(s) => {
-            xs(s.x.as_ref(), s.y.len(), x);
-            y.add_all(s.y.iter().copied());
-        }
+        Series::Line(s) => points(s.x.as_ref(), &s.y, x, y),
+        Series::Scatter(s) => points(s.x.as_ref(), &s.y, x, y),
+        Series::Step(s) => points(s.x.as_ref(), &s.y, x, y),
         Series::Area(s) => {
             xs(s.x.as_ref(), s.y.len(), x);
             match (&styled.stack_base, &styled.stack_top) {
@@ -484,6 +496,8 @@ fn extend(styled: &mut Styled<'_>, x: &mut Extent, y: &mut Extent) {
                     y.add_all(s.y.iter().copied());
                     match &s.y2 {
                         Some(y2) => y.add_all(y2.iter().copied()),
+                        // The baseline of an area with no points is no data.
+                        None if s.y.is_empty() => {}
                         None => y.add(0.0),
                     }
                 }
@@ -505,7 +519,11 @@ fn extend(styled: &mut Styled<'_>, x: &mut Extent, y: &mut Extent) {
         Series::Bar(b) => {
             let horizontal = b.orientation == Some(Orientation::Horizontal);
             let (position, value) = if horizontal { (y, x) } else { (x, y) };
-            value.add_sticky(0.0);
+            // As for a histogram: the baseline of no bars is no data (on a log axis,
+            // it would be a non-positive value).
+            if !styled.bars.is_empty() {
+                value.add_sticky(0.0);
+            }
             for r in &styled.bars {
                 if horizontal {
                     value.add(r.x0);
@@ -528,7 +546,11 @@ fn extend(styled: &mut Styled<'_>, x: &mut Extent, y: &mut Extent) {
             for r in &styled.bars {
                 x.add(r.x0);
                 x.add(r.x1);
-                y.add(r.y1);
+                // An empty bin is no value: on a log axis it is left out without
+                // counting as non-positive data (a histogram of no values renders).
+                if r.y1 != 0.0 || !y.log {
+                    y.add(r.y1);
+                }
             }
         }
         Series::Heatmap(h) => {
