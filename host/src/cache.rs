@@ -6,10 +6,19 @@
 //! followed by the artifact. The hash is checked before the artifact is handed to
 //! wasmtime, whose deserializer trusts its input: a truncated or corrupted entry is
 //! recompiled, never loaded. Every cache failure falls back to compiling.
+//!
+//! Names are hashed with SHA-256, not std's `DefaultHasher`, whose algorithm may
+//! change between Rust releases and would then orphan every entry. The directory is
+//! bounded: after writing an entry, only the [`MAX_ENTRIES`] most recently used of
+//! this host's entries are kept (a load marks its entry used), so that upgrades and
+//! configuration changes do not pile up compiled modules of 5 to 7 MB each. Files
+//! that are not this host's entries (another program's, temporary files) are left
+//! alone.
 
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 use wasmtime::{Engine, Module};
 
 /// Where compiled modules are kept.
@@ -62,6 +71,28 @@ pub enum ModuleOrigin {
 
 const CHECKSUM_LEN: usize = 32;
 
+/// Entries kept in a cache directory: room for a few module versions times the
+/// configurations in use (with and without fonts or fuel), about 50 MB in all.
+pub const MAX_ENTRIES: usize = 8;
+
+/// A [`Hasher`] whose output is the first 8 bytes of the SHA-256 of what was written:
+/// the same value from one Rust release to the next, unlike `DefaultHasher`.
+#[derive(Default)]
+pub struct StableHasher(Sha256);
+
+impl Hasher for StableHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        let digest = self.0.clone().finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        u64::from_le_bytes(first)
+    }
+}
+
 /// The compiled-module cache in one directory.
 pub struct CompileCache {
     dir: Option<PathBuf>,
@@ -80,7 +111,7 @@ impl CompileCache {
         // `precompile_compatibility_hash` covers the engine settings that change the
         // machine code (fuel, epochs, target, tunables); the wasmtime version is
         // spelled out so that entries of other releases are recognizable on disk.
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = StableHasher::default();
         engine.precompile_compatibility_hash().hash(&mut hasher);
         let config = hasher.finish();
         let module = module_sha256.get(..16).unwrap_or(module_sha256);
@@ -101,11 +132,15 @@ impl CompileCache {
             return Ok((Module::new(engine, wasm)?, ModuleOrigin::Compiled));
         };
         if let Some(module) = load(engine, &path) {
+            mark_used(&path);
             return Ok((module, ModuleOrigin::Cache));
         }
         let module = Module::new(engine, wasm)?;
-        if let Err(error) = store(&module, &path) {
-            tracing::warn!(path = %path.display(), %error, "cannot write the compile cache");
+        match store(&module, &path) {
+            Ok(()) => prune(&path),
+            Err(error) => {
+                tracing::warn!(path = %path.display(), %error, "cannot write the compile cache")
+            }
         }
         Ok((module, ModuleOrigin::Compiled))
     }
@@ -164,4 +199,85 @@ fn store(module: &Module, path: &Path) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+/// Whether a file name is one of this host's entries
+/// (`<module>-wasmtime<version>-<config>.cwasm`), old or current.
+fn is_entry_name(name: &str) -> bool {
+    name.ends_with(".cwasm")
+        && name.split('-').nth(1).is_some_and(|part| {
+            part.strip_prefix("wasmtime")
+                .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+        })
+}
+
+/// Marks an entry as just used (its modification time), so that [`prune`] keeps the
+/// entries in use. A read-only cache simply stays as it is.
+fn mark_used(path: &Path) {
+    let touched = std::fs::File::options()
+        .append(true)
+        .open(path)
+        .and_then(|file| file.set_modified(SystemTime::now()));
+    if let Err(error) = touched {
+        tracing::debug!(path = %path.display(), %error, "cannot mark the compile cache entry used");
+    }
+}
+
+/// Removes all but the [`MAX_ENTRIES`] most recently used entries of `written`'s
+/// directory; `written` itself always stays. Failures (another process removing the
+/// same file, permissions) are logged and ignored: the cache only grows then.
+fn prune(written: &Path) {
+    let Some(dir) = written.parent() else { return };
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<(bool, SystemTime, PathBuf)> = listing
+        .flatten()
+        .filter(|entry| entry.file_name().to_str().is_some_and(is_entry_name))
+        .filter_map(|entry| {
+            let modified = entry.metadata().ok()?.modified().ok()?;
+            let path = entry.path();
+            Some((path == written, modified, path))
+        })
+        .collect();
+    if entries.len() <= MAX_ENTRIES {
+        return;
+    }
+    // The entry just written first, then the most recently used.
+    entries.sort_by_key(|(written, modified, _)| std::cmp::Reverse((*written, *modified)));
+    for (_, _, path) in entries.into_iter().skip(MAX_ENTRIES) {
+        match std::fs::remove_file(&path) {
+            Ok(()) => tracing::debug!(path = %path.display(), "removed an old compile cache entry"),
+            Err(error) => {
+                tracing::debug!(path = %path.display(), %error, "cannot remove an old compile cache entry")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_name_hash_is_the_first_bytes_of_sha256() {
+        let mut hasher = StableHasher::default();
+        hasher.write(b"abc");
+        // SHA-256("abc") = ba7816bf 8f01cfea ...; little-endian.
+        assert_eq!(hasher.finish(), 0xeacf_018f_bf16_78ba);
+    }
+
+    #[test]
+    fn only_this_hosts_entries_are_recognized() {
+        assert!(is_entry_name(
+            "039b0c91b9813a90-wasmtime48.0.8-104a22eb84a45148.cwasm"
+        ));
+        assert!(!is_entry_name(
+            "039b0c91b9813a90-wasmtime-py50.0.1-fuel-epoch-x86_64.cwasm"
+        ));
+        assert!(!is_entry_name(
+            ".039b0c91b9813a90-wasmtime48.0.8-104a22eb84a45148.cwasm.123.tmp"
+        ));
+        assert!(!is_entry_name("notes.txt"));
+    }
 }

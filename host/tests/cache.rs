@@ -88,3 +88,60 @@ fn unusable_cache_directory_still_renders() {
     assert_eq!(runtime.module_origin(), ModuleOrigin::Compiled);
     assert!(renders(&runtime).starts_with(b"<svg"));
 }
+
+#[test]
+fn the_directory_keeps_the_most_recently_used_entries_and_nothing_else_is_touched() {
+    use plotbox_host::cache::MAX_ENTRIES;
+    use std::time::{Duration, SystemTime};
+    let dir = fresh_dir("bounded");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Entries of other module versions, used an hour apart, the oldest first.
+    let stale = MAX_ENTRIES + 3;
+    let stale_names: Vec<String> = (0..stale)
+        .map(|i| format!("{i:016x}-wasmtime48.0.8-{:016x}.cwasm", i + 1))
+        .collect();
+    let now = SystemTime::now();
+    for (i, name) in stale_names.iter().enumerate() {
+        let path = dir.join(name);
+        std::fs::write(&path, b"an old compiled module").unwrap();
+        let hours = u64::try_from(stale - i).unwrap();
+        std::fs::File::options()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(now - Duration::from_secs(3600 * hours))
+            .unwrap();
+    }
+    // Not this host's: another program's entry and an unrelated file.
+    let foreign = dir.join("039b0c91b9813a90-wasmtime-py50.0.1-fuel-epoch-x86_64.cwasm");
+    std::fs::write(&foreign, b"python's").unwrap();
+    std::fs::write(dir.join("notes.txt"), b"keep").unwrap();
+
+    let first = runtime_with_cache(CacheLocation::Dir(dir.clone()));
+    assert_eq!(first.module_origin(), ModuleOrigin::Compiled);
+    let mut left: Vec<String> = entries(&dir)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .filter(|name| !name.contains("-wasmtime-py"))
+        .collect();
+    left.sort();
+    assert_eq!(left.len(), MAX_ENTRIES, "{left:?}");
+    // The new entry and the most recently used old ones.
+    let new_entry = left
+        .iter()
+        .find(|name| name.starts_with(&first.module_sha256()[..16]))
+        .cloned();
+    assert!(new_entry.is_some(), "{left:?}");
+    let mut kept_old = stale_names[stale - (MAX_ENTRIES - 1)..].to_vec();
+    kept_old.extend(new_entry);
+    kept_old.sort();
+    assert_eq!(left, kept_old);
+    assert!(foreign.is_file());
+    assert!(dir.join("notes.txt").is_file());
+
+    // The kept entry loads, and loading it does not cost another entry.
+    let second = runtime_with_cache(CacheLocation::Dir(dir.clone()));
+    assert_eq!(second.module_origin(), ModuleOrigin::Cache);
+    assert_eq!(renders(&first), renders(&second));
+    assert_eq!(entries(&dir).len(), MAX_ENTRIES + 1);
+}
