@@ -56,3 +56,58 @@ fn measure_rss_over_ten_thousand_renders() {
         growth * 100.0
     );
 }
+
+/// The spec's canvas limit and the sandbox's default memory cap agree: the largest
+/// canvas a spec may ask for renders as PNG under the default 128 MiB. Measured with
+/// `plotbox render --memory-mb M` (the smallest M that works, for a chart like the one
+/// below): 4 M device pixels need 20 MiB, 10 M 45 MiB, 16 M 71 MiB, 20 M 88 MiB, 30 M
+/// 130 MiB and 40 M (the old limit) 174 MiB; SVG and PDF of a 40 M-pixel canvas need
+/// 3 MiB. So the raster costs about 4.3 bytes a device pixel, and 16 M leaves 57 MiB
+/// for the data, the text and the encoded picture.
+#[test]
+fn the_largest_allowed_canvas_renders_as_png_under_the_default_memory_cap() {
+    let pixels = renderer_wasm::Limits::default().max_device_pixels;
+    // The square canvas of exactly the limit (4000 × 4000 for 16 M).
+    let side = (pixels as f64).sqrt().floor() as u64;
+    assert_eq!(
+        side * side,
+        pixels,
+        "the limit is a square number of pixels"
+    );
+    let points = |f: fn(f64) -> f64| {
+        let values: Vec<String> = (0..200)
+            .map(|i| format!("{:.4}", f(f64::from(i) / 20.0)))
+            .collect();
+        values.join(", ")
+    };
+    let spec = format!(
+        r#"{{"width": {side}, "height": {side}, "title": "the largest canvas",
+            "x": {{"label": "time"}}, "y": {{"label": "value"}},
+            "series": [
+              {{"type": "line", "y": [{}], "label": "sine"}},
+              {{"type": "scatter", "y": [{}], "label": "cosine", "alpha": 0.5}},
+              {{"type": "bar", "x": [20, 60, 100, 140, 180], "y": [0.5, -0.5, 0.8, -0.2, 0.3], "width": 0.5, "label": "bars"}}
+            ]}}"#,
+        points(f64::sin),
+        points(f64::cos),
+    );
+    let limits = RenderLimits {
+        // Memory is what this test is about: time and fuel are generous, since a loaded
+        // test machine may be slow.
+        timeout: std::time::Duration::from_secs(120),
+        fuel: None,
+        ..RenderLimits::default()
+    };
+    assert_eq!(
+        limits.memory_bytes,
+        128 << 20,
+        "the default cap this test is about"
+    );
+    let png = real_runtime()
+        .render(spec.as_bytes(), OutputFormat::Png { scale: 1.0 }, &limits)
+        .unwrap_or_else(|failure| panic!("the largest canvas does not render: {failure:?}"));
+    let (width, height, samples, pixels) = crate::util::decode_png(&png);
+    assert_eq!((u64::from(width), u64::from(height)), (side, side));
+    let first = &pixels[..samples];
+    assert!(pixels.chunks(samples).any(|pixel| pixel != first), "blank");
+}

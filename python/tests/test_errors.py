@@ -28,7 +28,7 @@ CASES = [
      plotbox.InvalidSpec, "/series/0/alpha"),
     ("too_wide", {"width": 20000, "series": [{"type": "line", "y": [1]}]}, {}, [],
      plotbox.TooLarge, "/width"),
-    ("canvas_refused_by_memory_cap", {"width": 6000, "height": 6000, "series": [{"type": "line", "y": [1, 2]}]},
+    ("canvas_refused_by_memory_cap", {"width": 4000, "height": 4000, "series": [{"type": "line", "y": [1, 2]}]},
      {"memory_mb": 32}, ["--memory-mb", "32"], plotbox.MemoryLimit, None),
     ("parse_refused_by_memory_cap", HUGE_SCATTER, {"memory_mb": 4}, ["--memory-mb", "4"], plotbox.MemoryLimit, None),
     ("fuel_budget", W1, {"fuel": 100_000}, ["--fuel", "100000"], plotbox.DeadlineExceeded, None),

@@ -319,6 +319,47 @@ fn canvas_side_limit() {
     );
 }
 
+/// The default canvas limit: 16 M device pixels, what a PNG can have within the
+/// sandbox's default 128 MiB with room to spare (see `Limits::max_device_pixels`;
+/// `host/tests/memory.rs` renders the largest canvas in the sandbox).
+#[test]
+fn default_device_pixel_limit_is_sixteen_million() {
+    let check = |spec: &str, scale: f64| {
+        let figure = renderer_wasm::parse_figure(spec.as_bytes()).map_err(|e| e.kind)?;
+        renderer_wasm::validate::validate(figure, scale, &Limits::default())
+            .map(|_| ())
+            .map_err(|e| e.kind)
+    };
+    assert_eq!(Limits::default().max_device_pixels, 16_000_000);
+    assert_eq!(
+        check(r#"{"width": 4000, "height": 4000, "series": []}"#, 1.0),
+        Ok(())
+    );
+    assert_eq!(
+        check(r#"{"width": 10000, "height": 1600, "series": []}"#, 1.0),
+        Ok(())
+    );
+    assert_eq!(
+        check(r#"{"width": 2000, "height": 2000, "series": []}"#, 2.0),
+        Ok(())
+    );
+    assert_eq!(
+        check(r#"{"width": 1000, "height": 1000, "series": []}"#, 4.0),
+        Ok(())
+    );
+    for (spec, scale) in [
+        (r#"{"width": 4001, "height": 4000, "series": []}"#, 1.0),
+        (r#"{"width": 2001, "height": 2000, "series": []}"#, 2.0),
+        (r#"{"figsize": [40.01, 40], "series": []}"#, 1.0),
+    ] {
+        assert_eq!(
+            check(spec, scale),
+            Err(ErrorKind::TooLarge),
+            "{spec} at {scale}"
+        );
+    }
+}
+
 #[test]
 fn device_pixel_limit_counts_the_scale() {
     let l = small_canvas();
