@@ -1,7 +1,7 @@
 //! The host's errors: [`HostError`] when a [`crate::Runtime`] cannot be built, and
-//! [`RenderFailure`] when one render fails. A `RenderFailure` is always one of
-//! SPEC.md's error kinds; its HTTP status and its exit code are mapped here, each in
-//! exactly one function.
+//! [`RenderFailure`] when one render fails. A `RenderFailure` is always one of the
+//! spec's error kinds (docs/spec.md, "Errors"); its HTTP status and its exit code are
+//! mapped here, each in exactly one function.
 
 use renderer_wasm::{ErrorKind, RenderError};
 
@@ -27,8 +27,8 @@ pub enum HostError {
     Fonts(String),
 }
 
-/// Why one render failed: a SPEC.md error kind, a message and, for spec errors, the
-/// JSON Pointer of the faulty field.
+/// Why one render failed: an error kind of docs/spec.md, a message and, for spec
+/// errors, the JSON Pointer of the faulty field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct RenderFailure(RenderError);
@@ -61,12 +61,12 @@ impl RenderFailure {
         self.0.path.as_deref()
     }
 
-    /// The SPEC.md error document, `{"error": {"kind", "message", "path"?}}`.
+    /// The error document of docs/spec.md, `{"error": {"kind", "message", "path"?}}`.
     pub fn to_json(&self) -> String {
         self.0.to_json()
     }
 
-    /// The HTTP status of SPEC.md's error table.
+    /// The HTTP status of the error table in docs/spec.md.
     pub fn http_status(&self) -> u16 {
         match self.kind() {
             ErrorKind::InvalidSpec => 400,

@@ -26,7 +26,7 @@ pub mod fonts;
 pub mod runtime;
 mod sandbox;
 
-/// `plotbox serve`: the HTTP server (issue 4).
+/// `plotbox serve`: the HTTP server.
 pub mod server;
 
 pub use cache::{CacheLocation, ModuleOrigin};

@@ -103,7 +103,9 @@ fn exit_code_help() -> String {
     for (kind, code) in EXIT_CODES {
         help.push_str(&format!("  {code}  {kind}\n"));
     }
-    help.push_str("On a render error the error JSON of SPEC.md is printed on stderr.");
+    help.push_str(
+        "On a render error its error JSON (docs/spec.md, \"Errors\") is printed on stderr.",
+    );
     help
 }
 

@@ -1,6 +1,6 @@
 //! One render in its own sandbox: a fresh `Store` whose data owns the render's limits,
 //! an instance of the module, the raw ABI calls (see `renderer_wasm::abi`), and the one
-//! function that turns whatever went wrong into a SPEC.md error kind.
+//! function that turns whatever went wrong into an error kind of docs/spec.md.
 //!
 //! Everything the guest returns is untrusted: pointers and lengths are bounds-checked
 //! against its memory, the error JSON is parsed defensively, and a guest may only
@@ -292,7 +292,7 @@ fn read_warnings(
 }
 
 /// A JSON array of strings, made fit for an HTTP header and a terminal: control and
-/// non-ASCII characters become `?` (the contract is ASCII; this is only defence),
+/// non-ASCII characters become `?` (the ABI promises ASCII; this is only defence),
 /// each message is cut at [`MAX_WARNING_LEN`], and past [`MAX_WARNINGS`] messages the
 /// rest are counted in one last message.
 pub(crate) fn parse_warnings(data: &[u8]) -> Option<Vec<String>> {
@@ -396,8 +396,8 @@ fn read_header(
     Ok((status, data))
 }
 
-/// The guest's error JSON, or `Garbage` when it is not SPEC.md's error document with
-/// a kind a renderer may report.
+/// The guest's error JSON, or `Garbage` when it is not the error document of
+/// docs/spec.md with a kind a renderer may report.
 fn parse_guest_error(data: &[u8]) -> Fault {
     #[derive(serde::Deserialize)]
     struct Envelope {
@@ -449,7 +449,7 @@ impl Fault {
     }
 }
 
-/// The one place where a failed render gets its SPEC.md kind.
+/// The one place where a failed render gets its error kind.
 fn classify(
     fault: Fault,
     state: &RenderState,

@@ -64,7 +64,7 @@ pub fn limits_with_timeout(timeout: Duration) -> RenderLimits {
     }
 }
 
-/// The folder of this crate's spec fixtures (the contract's public sample).
+/// The folder of this crate's spec fixtures (the public sample specs).
 pub fn fixture_specs() -> Vec<(String, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/specs");
     read_specs(
@@ -101,7 +101,7 @@ fn read_specs(paths: impl Iterator<Item = PathBuf>) -> Vec<(String, Vec<u8>)> {
     specs
 }
 
-/// The contract's heavy spec: scatter with many points.
+/// The heavy fixture spec: scatter with many points.
 pub fn heavy_spec() -> Vec<u8> {
     std::fs::read(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/specs/heavy_scatter.json"),

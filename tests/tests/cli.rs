@@ -515,3 +515,15 @@ fn a_malformed_cors_origin_is_a_usage_error_exit_2() {
         assert!(stderr.contains("--cors-origin"), "{value:?}: {stderr}");
     }
 }
+
+#[test]
+fn help_cites_docs_spec_md_which_users_have_not_spec_md() {
+    for args in [&["render", "--help"][..], &["serve", "--help"][..]] {
+        let output = plotbox(args, None);
+        let help = String::from_utf8(output.stdout).unwrap();
+        assert!(!help.contains("SPEC.md"), "{args:?}:\n{help}");
+    }
+    let output = plotbox(&["render", "--help"], None);
+    let help = String::from_utf8(output.stdout).unwrap();
+    assert!(help.contains("docs/spec.md"), "{help}");
+}

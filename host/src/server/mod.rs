@@ -15,9 +15,10 @@
 //! Renders run on blocking threads, at most `--workers` at once with `--queue` more
 //! waiting ([`render`]); beyond that a request gets 503 `overloaded` with
 //! `Retry-After` at once, so the async threads stay free for `/healthz`. Errors are
-//! SPEC.md's error JSON with the status of their kind ([`crate::RenderFailure::http_status`]). A bad
-//! `format` or `scale` query parameter is `invalid_spec` (400) without a `path`, its
-//! message naming the parameter. Pictures carry an `ETag` over (module, spec, format,
+//! the error JSON of docs/spec.md with the status of their kind
+//! ([`crate::RenderFailure::http_status`]). A bad `format` or `scale` query
+//! parameter is `invalid_spec` (400) without a `path`, its message naming the
+//! parameter. Pictures carry an `ETag` over (module, spec, format,
 //! scale, fonts); GET honours `If-None-Match` with 304 and is `Cache-Control: public`.
 //! A picture the module warned about (e.g. a character no font has, drawn as a box)
 //! carries `X-Plotbox-Warnings`, a JSON array of ASCII strings, kept with the picture

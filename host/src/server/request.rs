@@ -9,7 +9,7 @@ use renderer_wasm::{ErrorKind, Format};
 
 use crate::RenderFailure;
 
-/// Smallest and largest PNG scale (device pixel ratio), as SPEC.md says.
+/// Smallest and largest PNG scale (device pixel ratio), as docs/spec.md says.
 const SCALE_RANGE: std::ops::RangeInclusive<f64> = 1.0..=4.0;
 
 /// The parameters of `/render` found in the query string.

@@ -1,8 +1,8 @@
 //! The router and one handler per endpoint (after hyper's `web_api` example): every
-//! request gets an id, one log line and a response, errors included, as SPEC.md's
-//! error JSON with its status.
+//! request gets an id, one log line and a response, errors included, as the error JSON
+//! of docs/spec.md ("Errors") with its status.
 //!
-//! Errors outside SPEC.md's kinds, which only HTTP has, use the same JSON shape with
+//! Errors outside the spec's kinds, which only HTTP has, use the same JSON shape with
 //! the kinds `not_found` (404), `method_not_allowed` (405, with `Allow`) and
 //! `origin_not_allowed` (403, a preflight from an origin `--cors-origin` does not list).
 
@@ -593,7 +593,7 @@ fn render_error_reply(err: &RenderFailure) -> Reply {
     })
 }
 
-/// An error response in SPEC.md's JSON shape.
+/// An error response in the JSON shape of docs/spec.md ("Errors").
 struct HttpError {
     status: StatusCode,
     kind: &'static str,
