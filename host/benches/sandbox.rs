@@ -14,6 +14,16 @@
 //! `-- FONTS` measures only what operator fonts cost per render: instantiation and W1
 //! and a CJK title with no fonts, with one CJK font (`PLOTBOX_BENCH_FONT`, default
 //! Debian's `fonts-wqy-microhei`) and with four copies of it, and the start-up.
+//!
+//! `-- LOOP W1|W2|W3 svg|png|pdf N [MODULE.wasm]` renders one workload N times in the
+//! sandbox (all limits on) and nothing else: the process to run under `perf record`
+//! with `PLOTBOX_PROFILER=perfmap` (BENCHMARKS.md, "Where the time goes"). A module
+//! built with its name section gives named functions in the profile.
+//!
+//! `-- MODULES NAME=MODULE.wasm ...` compares builds of the module (PNG encoder
+//! candidates): W1, W2 and W3 as PNG in each, interleaved round by round so that the
+//! machine's load hits every candidate alike; prints each one's median time and PNG
+//! size, and checks that every candidate's pixels equal the first one's.
 
 use plotbox_host::runtime::EMBEDDED_MODULE;
 use plotbox_host::{CacheLocation, OutputFormat, RenderLimits, Runtime, RuntimeConfig};
@@ -32,6 +42,27 @@ fn w1() -> Vec<u8> {
         r#"{{"width": 640, "height": 480, "title": "W1", "x": {{"label": "time"}}, "y": {{"label": "value"}},
             "series": [{{"type": "line", "x": [{}], "y": [{}]}}]}}"#,
         x.join(","),
+        y.join(",")
+    )
+    .into_bytes()
+}
+
+/// bench/workloads.py's W3 (renderer-wasm/benches/render.rs's): 20 bars.
+fn w3() -> Vec<u8> {
+    let noise = |index: u64| {
+        let mut x = index.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+        x ^= x >> 31;
+        x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x ^= x >> 29;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let categories: Vec<String> = (0..20).map(|i| format!("\"c{i}\"")).collect();
+    let y: Vec<String> = (0..20)
+        .map(|i| format!("{:.4}", 10.0 + 90.0 * noise(i)))
+        .collect();
+    format!(
+        r#"{{"width": 640, "height": 480, "series": [{{"type": "bar", "x": [{}], "y": [{}]}}]}}"#,
+        categories.join(","),
         y.join(",")
     )
     .into_bytes()
@@ -238,7 +269,127 @@ fn fonts_main(runs: impl Fn(usize) -> usize) {
     }
 }
 
+fn workload(name: &str) -> Vec<u8> {
+    match name {
+        "W1" => w1(),
+        "W2" => w2(),
+        "W3" => w3(),
+        other => panic!("no workload {other:?} (W1, W2 or W3)"),
+    }
+}
+
+fn runtime_for(module: Option<&str>) -> Runtime {
+    let module = match module {
+        Some(path) => plotbox_host::ModuleSource::Bytes(
+            std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}")),
+        ),
+        None => plotbox_host::ModuleSource::Embedded,
+    };
+    Runtime::new(RuntimeConfig {
+        module,
+        cache: cache(),
+        ..RuntimeConfig::default()
+    })
+    .expect("runtime")
+}
+
+/// `LOOP W svg|png|pdf N [MODULE]`: N renders and nothing else, for `perf record`.
+fn loop_main(args: &[String]) {
+    let [name, format, count, rest @ ..] = args else {
+        panic!("usage: LOOP W1|W2|W3 svg|png|pdf N [MODULE.wasm]");
+    };
+    let spec = workload(name);
+    let format = match format.as_str() {
+        "svg" => OutputFormat::Svg,
+        "png" => OutputFormat::Png { scale: 1.0 },
+        "pdf" => OutputFormat::Pdf,
+        other => panic!("no format {other:?}"),
+    };
+    let count: usize = count.parse().expect("N is a number");
+    let runtime = runtime_for(rest.first().map(String::as_str));
+    let limits = RenderLimits::default();
+    let started = Instant::now();
+    for _ in 0..count {
+        runtime.render(&spec, format, &limits).expect("render");
+    }
+    report(
+        &format!("{name} {format:?}: mean of {count} renders"),
+        started.elapsed() / count.max(1) as u32,
+    );
+}
+
+/// `MODULES NAME=PATH ...`: PNG encoder candidates, interleaved.
+fn modules_main(args: &[String], runs: impl Fn(usize) -> usize) {
+    let candidates: Vec<(&str, Runtime)> = args
+        .iter()
+        .map(|arg| {
+            let (name, path) = arg.split_once('=').expect("NAME=MODULE.wasm");
+            (name, runtime_for(Some(path)))
+        })
+        .collect();
+    let limits = RenderLimits::default();
+    let png = OutputFormat::Png { scale: 1.0 };
+    for (workload_name, rounds) in [("W1", 60), ("W2", 20), ("W3", 60)] {
+        let spec = workload(workload_name);
+        let rounds = runs(rounds);
+        let mut times = vec![Vec::with_capacity(rounds); candidates.len()];
+        let mut pictures = vec![Vec::new(); candidates.len()];
+        for round in 0..rounds + 2 {
+            for (index, (_, runtime)) in candidates.iter().enumerate() {
+                let started = Instant::now();
+                let picture = runtime.render(&spec, png, &limits).expect("render");
+                // The first two rounds warm up (page cache, branch predictors).
+                if round >= 2 {
+                    times[index].push(started.elapsed());
+                }
+                pictures[index] = picture;
+            }
+        }
+        let reference = decode_rgba(&pictures[0]);
+        for (index, (name, _)) in candidates.iter().enumerate() {
+            let same = decode_rgba(&pictures[index]) == reference;
+            times[index].sort();
+            println!(
+                "{workload_name} PNG [{name:<16}] {:>10.1} µs {:>9} bytes  pixels {}",
+                times[index][times[index].len() / 2].as_secs_f64() * 1e6,
+                pictures[index].len(),
+                if same {
+                    "= first"
+                } else {
+                    "DIFFER from the first"
+                },
+            );
+        }
+    }
+}
+
+/// A PNG's pixels as 8-bit RGBA, whatever its color type.
+fn decode_rgba(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::ALPHA);
+    let mut reader = decoder.read_info().expect("PNG header");
+    let mut buffer = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buffer).expect("PNG data");
+    buffer.truncate(info.buffer_size());
+    (info.width, info.height, buffer)
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "LOOP") {
+        loop_main(&args[at + 1..]);
+        return;
+    }
+    if let Some(at) = args.iter().position(|a| a == "MODULES") {
+        let quick = args.iter().any(|a| a == "QUICK");
+        let rest: Vec<String> = args[at + 1..]
+            .iter()
+            .filter(|a| *a != "QUICK" && *a != "--bench")
+            .cloned()
+            .collect();
+        modules_main(&rest, |n| if quick { n.div_ceil(10).max(3) } else { n });
+        return;
+    }
     let quick = std::env::args().any(|a| a == "QUICK");
     let runs = |n: usize| if quick { n.div_ceil(10).max(3) } else { n };
     if std::env::args().any(|a| a == "FONTS") {

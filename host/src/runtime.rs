@@ -38,7 +38,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 use wasmtime::{
     Config, Engine, ExternType, InstanceAllocationStrategy, InstancePre, Linker, Module,
-    PoolingAllocationConfig, ValType,
+    PoolingAllocationConfig, ProfilingStrategy, ValType,
 };
 
 /// One mebibyte.
@@ -195,7 +195,8 @@ impl Runtime {
             }
         };
         let reserved = font_region.map_or(0, |region| region.reserved_bytes);
-        let engine = Engine::new(&engine_config(&config, reserved))
+        let profiler = profiler_from_env()?;
+        let engine = Engine::new(&engine_config(&config, reserved, profiler))
             .map_err(|error| HostError::Engine(format!("{error:#}")))?;
         let (module, module_origin) = CompileCache::new(&config.cache)
             .load_or_compile(
@@ -324,9 +325,39 @@ impl Runtime {
     }
 }
 
+/// The environment variable that turns on wasmtime's profiling agent, so that `perf`
+/// can name the guest's compiled functions (see the host README, "Profiling the
+/// guest"). Off when unset, empty or `none`.
+pub const PROFILER_ENV: &str = "PLOTBOX_PROFILER";
+
+/// [`PROFILER_ENV`] as a profiling strategy. Read once per `Runtime`, at start-up, so
+/// a misspelt value stops the program there instead of silently profiling nothing.
+fn profiler_from_env() -> Result<ProfilingStrategy, HostError> {
+    let value = std::env::var_os(PROFILER_ENV).unwrap_or_default();
+    parse_profiler(&value.to_string_lossy())
+}
+
+fn parse_profiler(value: &str) -> Result<ProfilingStrategy, HostError> {
+    match value {
+        "" | "none" => Ok(ProfilingStrategy::None),
+        // /tmp/perf-<pid>.map: function names and addresses, all `perf report` needs.
+        "perfmap" => Ok(ProfilingStrategy::PerfMap),
+        // Needs wasmtime's `profiling` feature (not built in, it adds ittapi and a
+        // profile writer to every build): say so here rather than let wasmtime's
+        // "disabled at compile time" come without the variable's name.
+        "jitdump" => Err(HostError::Engine(format!(
+            "{PROFILER_ENV}=jitdump: this build of plotbox has no jitdump support \
+             (wasmtime's `profiling` feature is off); use {PROFILER_ENV}=perfmap"
+        ))),
+        other => Err(HostError::Engine(format!(
+            "{PROFILER_ENV}={other:?} is not a profiler; expected perfmap (or unset)"
+        ))),
+    }
+}
+
 /// `font_bytes`: the pages the operator fonts occupy in every instance, on top of the
 /// largest memory a render may have.
-fn engine_config(config: &RuntimeConfig, font_bytes: usize) -> Config {
+fn engine_config(config: &RuntimeConfig, font_bytes: usize, profiler: ProfilingStrategy) -> Config {
     let renders = config.max_concurrent_renders.max(1);
     let mut pool = PoolingAllocationConfig::new();
     pool.total_core_instances(renders)
@@ -342,7 +373,8 @@ fn engine_config(config: &RuntimeConfig, font_bytes: usize) -> Config {
         // copying the ~1 MB of font and tables into every instance.
         .memory_init_cow(true)
         .epoch_interruption(true)
-        .consume_fuel(config.fuel_metering);
+        .consume_fuel(config.fuel_metering)
+        .profiler(profiler);
     engine
 }
 
@@ -413,6 +445,23 @@ mod tests {
     fn runtime_is_shareable_between_threads() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Runtime>();
+    }
+
+    #[test]
+    fn profiler_values() {
+        assert!(matches!(parse_profiler(""), Ok(ProfilingStrategy::None)));
+        assert!(matches!(
+            parse_profiler("none"),
+            Ok(ProfilingStrategy::None)
+        ));
+        assert!(matches!(
+            parse_profiler("perfmap"),
+            Ok(ProfilingStrategy::PerfMap)
+        ));
+        for bad in ["jitdump", "PerfMap", "vtune", "perfmap "] {
+            let message = parse_profiler(bad).expect_err("refused").to_string();
+            assert!(message.contains(PROFILER_ENV), "{bad}: {message}");
+        }
     }
 
     #[test]
