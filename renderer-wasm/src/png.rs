@@ -1,5 +1,6 @@
 //! The PNG encoder: a [`Scene`] rasterized with tiny-skia (anti-aliased) at a device
-//! pixel ratio, then encoded with the `png` crate as 8-bit RGBA.
+//! pixel ratio, then encoded with the `png` crate as 8-bit RGB when every pixel is
+//! opaque (most charts), straight-alpha RGBA otherwise.
 //!
 //! It draws exactly what the SVG encoder writes: the same glyph outlines from
 //! [`crate::text`], the same text placement ([`text::run_origin`]), the same dash rules
@@ -37,8 +38,9 @@ use crate::text;
 
 /// zlib effort of the encoder. `Fast` (fdeflate) costs about 1 ms for 640×480 natively
 /// and still compresses flat plot backgrounds well; `Balanced` is 5× slower (5.3 ms,
-/// more than the whole W1 budget once in wasm) for a smaller file, and `Fastest` is
-/// barely faster but ~8× larger (250 KB).
+/// more than the whole W1 budget once in wasm) for a smaller file. In png 0.18
+/// `Fastest` is the same deflate with the `Up` filter; the filter is set apart
+/// ([`ENCODING`]).
 const COMPRESSION: png::Compression = png::Compression::Fast;
 
 /// Rasterizes a scene at `scale` and encodes it as PNG.
@@ -78,6 +80,13 @@ fn rasterize_with(scene: &Scene, scale: f64, markers: Markers) -> Result<Pixmap,
     rasterize_masked(scene, scale, markers, Masks::Repainted)
 }
 
+// Not inlined, here and on the other once-per-render phases (`clip_to`, `text`,
+// `demultiply`, `pack_rgb_if_opaque`, `encode_pixmap_with`): the call costs nothing
+// at that rate, and a profile can then tell the phases apart (BENCHMARKS.md, "Where
+// the time goes"); inlined by LLVM, they all showed as the ABI's `render_here`. The
+// shipped module's wasm-opt still inlines single-caller functions; the profile build
+// keeps them with `-ocimfs 0`.
+#[inline(never)]
 fn rasterize_masked(
     scene: &Scene,
     scale: f64,
@@ -182,6 +191,7 @@ struct ClipMask {
 
 impl Raster {
     /// Makes `self.clip` the mask of `rect`.
+    #[inline(never)]
     fn clip_to(&mut self, rect: Rect) -> Result<(), RenderError> {
         let (width, height) = (self.size.width() as usize, self.size.height() as usize);
         let mut mask = match self.clip.take() {
@@ -289,6 +299,7 @@ impl Raster {
         }
     }
 
+    #[inline(never)]
     fn text(&mut self, text: &Text, masked: bool) {
         let paint = paint(text.color);
         let mask = masked
@@ -363,7 +374,33 @@ fn draw_path(
             }),
             ..tiny_skia::Stroke::default()
         };
+        // tiny-skia draws a stroke at most 1 device px wide as a hairline whose
+        // opacity is the width, which puts 6–7% too little ink on the page (14% on a
+        // small marker's edge; tests/antialiasing.rs). Its outline, filled, carries
+        // the ink of its area like any wider stroke. (Every transform here is a
+        // uniform scale plus a translation, so `sx` is the scale.)
+        if f64::from(style.width) * f64::from(transform.sx) <= 1.0 {
+            if let Some(outline) = thin_stroke_outline(path, &style, transform.sx) {
+                pixmap.fill_path(
+                    &outline,
+                    &paint(stroke.color),
+                    FillRule::Winding,
+                    transform,
+                    mask,
+                );
+            }
+            return;
+        }
         pixmap.stroke_path(path, &paint(stroke.color), &style, transform, mask);
+    }
+}
+
+/// The area a stroke covers, dashes applied, as a path to fill with nonzero winding;
+/// `scale` (device px per unit) sets how finely curves are flattened.
+fn thin_stroke_outline(path: &Path, style: &tiny_skia::Stroke, scale: f32) -> Option<Path> {
+    match &style.dash {
+        Some(dash) => path.dash(dash, scale)?.stroke(style, scale),
+        None => path.stroke(style, scale),
     }
 }
 
@@ -544,22 +581,116 @@ fn paint(color: Color) -> Paint<'static> {
     paint
 }
 
-/// Straight-alpha RGBA8 PNG of the pixmap (tiny-skia stores premultiplied alpha;
-/// demultiplying in place saves a second canvas-sized buffer).
+/// How the pixels are laid out and filtered: the candidates measured for issue 12.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Encoding {
+    filter: png::Filter,
+    /// Writes 8-bit RGB when every pixel is opaque.
+    rgb_when_opaque: bool,
+}
+
+/// What issue 12's measurements chose (BENCHMARKS.md, "The PNG encoder", every
+/// candidate's time and size in the sandbox): the Paeth filter on every row and RGB
+/// for opaque pictures. Against the png crate's adaptive filter on RGBA (`Fast`'s
+/// default), W1 took 23% less time and W2 14% less, with files 0–11% smaller: the
+/// adaptive filter tries all five filters on every row, which cost a quarter of a W1
+/// render in wasm. `Up` (what `Fastest` picks) was as fast but made W1 and W3 twice
+/// as large; `Sub` and no filter were slower and larger.
+const ENCODING: Encoding = Encoding {
+    filter: png::Filter::Paeth,
+    rgb_when_opaque: true,
+};
+
 fn encode_pixmap(pixmap: Pixmap) -> Result<Vec<u8>, RenderError> {
+    encode_pixmap_with(pixmap, ENCODING)
+}
+
+/// The pixmap as an 8-bit PNG: RGB when every pixel is opaque and `encoding` allows it
+/// (premultiplied and straight alpha are then the same, so nothing is demultiplied),
+/// otherwise straight-alpha RGBA (tiny-skia stores premultiplied alpha; demultiplying
+/// in place saves a second canvas-sized buffer).
+#[inline(never)]
+fn encode_pixmap_with(pixmap: Pixmap, encoding: Encoding) -> Result<Vec<u8>, RenderError> {
     let (width, height) = (pixmap.width(), pixmap.height());
-    let rgba = pixmap.take_demultiplied();
+    let size = IntSize::from_wh(width, height)
+        .ok_or_else(|| RenderError::internal("png: an empty pixmap"))?;
+    let mut data = pixmap.take();
+    let (color, pixels) = if encoding.rgb_when_opaque && pack_rgb_if_opaque(&mut data) {
+        (png::ColorType::Rgb, data)
+    } else {
+        let pixmap = Pixmap::from_vec(data, size)
+            .ok_or_else(|| RenderError::internal("png: the pixmap's own bytes"))?;
+        (png::ColorType::Rgba, demultiply(pixmap))
+    };
     // Plots are mostly flat color: a tenth of the raw size is a generous first guess.
-    let mut out = Vec::with_capacity(rgba.len() / 10 + 1024);
+    let mut out = Vec::with_capacity(pixels.len() / 10 + 1024);
     let mut encoder = png::Encoder::new(&mut out, width, height);
-    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_color(color);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(COMPRESSION);
+    encoder.set_filter(encoding.filter);
     let png_error = |error: png::EncodingError| RenderError::internal(format!("png: {error}"));
     let mut writer = encoder.write_header().map_err(png_error)?;
-    writer.write_image_data(&rgba).map_err(png_error)?;
+    writer.write_image_data(&pixels).map_err(png_error)?;
     writer.finish().map_err(png_error)?;
     Ok(out)
+}
+
+/// Straight-alpha RGBA bytes of the pixmap, demultiplied in place.
+#[inline(never)]
+fn demultiply(pixmap: Pixmap) -> Vec<u8> {
+    pixmap.take_demultiplied()
+}
+
+/// Packs premultiplied RGBA `data` into RGB in place if every pixel is opaque
+/// (alpha 255, where premultiplied is straight) and returns true; otherwise leaves
+/// `data` as it was and returns false.
+///
+/// One pass does both the test and the packing: pixel i's three bytes move from 4i to
+/// 3i, front to back, never over bytes still to be read. At the first pixel that is
+/// not opaque the pixels packed so far, all opaque, are moved back and given their
+/// alpha of 255 again (at once for a transparent background, whose first pixel
+/// tells). Four pixels at a time through a local copy: a `copy_within` per pixel cost
+/// 13% of a W1 PNG render in wasm (a `memmove` call each), and a separate opacity
+/// scan another 4%; fixed 16- and 12-byte copies compile to plain loads and stores.
+#[inline(never)]
+fn pack_rgb_if_opaque(data: &mut Vec<u8>) -> bool {
+    let count = data.len() / 4;
+    let blocks = count / 4;
+    for block in 0..blocks {
+        let mut quad = [0u8; 16];
+        quad.copy_from_slice(&data[16 * block..16 * block + 16]);
+        if quad[3] & quad[7] & quad[11] & quad[15] != 0xFF {
+            unpack_rgb(data, 4 * block);
+            return false;
+        }
+        let packed = [
+            quad[0], quad[1], quad[2], quad[4], quad[5], quad[6], quad[8], quad[9], quad[10],
+            quad[12], quad[13], quad[14],
+        ];
+        data[12 * block..12 * block + 12].copy_from_slice(&packed);
+    }
+    for pixel in 4 * blocks..count {
+        let mut rgba = [0u8; 4];
+        rgba.copy_from_slice(&data[4 * pixel..4 * pixel + 4]);
+        if rgba[3] != 0xFF {
+            unpack_rgb(data, pixel);
+            return false;
+        }
+        data[3 * pixel..3 * pixel + 3].copy_from_slice(&rgba[..3]);
+    }
+    data.truncate(3 * count);
+    true
+}
+
+/// Undoes the packing of the first `packed` pixels (all opaque): back to front, so
+/// that pixel i's move from 3i to 4i only writes over bytes already moved.
+fn unpack_rgb(data: &mut [u8], packed: usize) {
+    for pixel in (0..packed).rev() {
+        let mut rgb = [0u8; 3];
+        rgb.copy_from_slice(&data[3 * pixel..3 * pixel + 3]);
+        data[4 * pixel..4 * pixel + 4].copy_from_slice(&[rgb[0], rgb[1], rgb[2], 0xFF]);
+    }
 }
 
 #[cfg(test)]
@@ -703,6 +834,115 @@ mod tests {
             checked += 1;
         }
         assert!(checked >= 30, "only {checked} golden specs");
+    }
+
+    /// A PNG's pixels as straight-alpha RGBA, and the color type it was written in.
+    fn decode(bytes: &[u8]) -> (png::ColorType, Vec<u8>) {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::ALPHA);
+        let mut reader = decoder.read_info().expect("PNG header");
+        let color = reader.info().color_type;
+        let mut rgba = vec![0; reader.output_buffer_size().expect("size")];
+        let frame = reader.next_frame(&mut rgba).expect("PNG data");
+        rgba.truncate(frame.buffer_size());
+        (color, rgba)
+    }
+
+    #[test]
+    fn every_encoding_candidate_writes_the_same_pixels() {
+        // The shipped encoding against straight RGBA with the png crate's adaptive
+        // filter (the encoder before issue 12) and the other candidates measured
+        // there: PNG is lossless, so only the bytes may differ, never the pixels.
+        let candidates = [
+            ENCODING,
+            Encoding {
+                filter: png::Filter::Adaptive,
+                rgb_when_opaque: false,
+            },
+            Encoding {
+                filter: png::Filter::Up,
+                rgb_when_opaque: true,
+            },
+            Encoding {
+                filter: png::Filter::Sub,
+                rgb_when_opaque: false,
+            },
+            Encoding {
+                filter: png::Filter::NoFilter,
+                rgb_when_opaque: true,
+            },
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+        let (mut opaque, mut translucent) = (0, 0);
+        for entry in std::fs::read_dir(dir).expect("tests/golden") {
+            let path = entry.expect("entry").path().join("spec.json");
+            let Ok(spec) = std::fs::read(&path) else {
+                continue;
+            };
+            let figure = crate::parse_figure(&spec).expect("golden spec parses");
+            for scale in [1.0, 2.0] {
+                let valid = crate::validate::validate(figure.clone(), scale, &Default::default())
+                    .expect("golden spec is valid");
+                let scene = crate::layout::build_scene(&valid);
+                let pixmap = rasterize(&scene, scale).expect("rasterizes");
+                let is_opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
+                // What a viewer sees: tiny-skia's own demultiplied pixels.
+                let expected = pixmap.clone().take_demultiplied();
+                for candidate in candidates {
+                    let bytes = encode_pixmap_with(pixmap.clone(), candidate).expect("encodes");
+                    let (color, rgba) = decode(&bytes);
+                    let name = format!("{} at {scale} with {candidate:?}", path.display());
+                    assert!(rgba == expected, "{name}: pixels differ");
+                    let want = if is_opaque && candidate.rgb_when_opaque {
+                        png::ColorType::Rgb
+                    } else {
+                        png::ColorType::Rgba
+                    };
+                    assert_eq!(color, want, "{name}");
+                }
+                if is_opaque {
+                    opaque += 1;
+                } else {
+                    translucent += 1;
+                }
+            }
+        }
+        // Both paths are exercised: most charts are opaque, some specs have a
+        // transparent background.
+        assert!(
+            opaque >= 40 && translucent >= 2,
+            "{opaque} opaque, {translucent} not"
+        );
+    }
+
+    #[test]
+    fn a_pixel_that_is_not_opaque_anywhere_keeps_the_picture_rgba() {
+        // 7×5 pixels: the packing goes four pixels at a time, then one by one, so the
+        // translucent pixel is put in the first block, a later block, the tail and
+        // the very last pixel; everything before it was packed and must be unpacked.
+        let size = IntSize::from_wh(7, 5).expect("size");
+        for translucent in [0, 1, 5, 16, 31, 32, 34] {
+            let mut pixmap = Pixmap::new(7, 5).expect("pixmap");
+            for (index, pixel) in pixmap.data_mut().chunks_exact_mut(4).enumerate() {
+                let value = (index * 37 % 251) as u8;
+                pixel.copy_from_slice(&[value, value / 2, 255 - value, 255]);
+            }
+            pixmap.data_mut()[4 * translucent..4 * translucent + 4]
+                .copy_from_slice(&[40, 20, 0, 128]);
+            let expected = pixmap.clone().take_demultiplied();
+            let mut data = pixmap.clone().take();
+            assert!(!pack_rgb_if_opaque(&mut data), "pixel {translucent}");
+            assert_eq!(data, pixmap.data(), "pixel {translucent}: bytes restored");
+            let (color, rgba) = decode(&encode_pixmap_with(pixmap, ENCODING).expect("encodes"));
+            assert_eq!(color, png::ColorType::Rgba, "pixel {translucent}");
+            assert!(rgba == expected, "pixel {translucent}: pixels differ");
+        }
+        // All opaque: packed to exactly the RGB bytes.
+        let mut pixmap = Pixmap::new(size.width(), size.height()).expect("pixmap");
+        pixmap.fill(tiny_skia::Color::from_rgba8(10, 200, 30, 255));
+        let mut data = pixmap.take();
+        assert!(pack_rgb_if_opaque(&mut data));
+        assert_eq!(data, [10, 200, 30].repeat(35));
     }
 
     #[test]

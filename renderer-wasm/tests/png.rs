@@ -1,6 +1,7 @@
 //! PNG output, checked by decoding it and looking at pixels: size at each scale,
 //! content, anti-aliasing, where a known data point lands, transparent and dark
-//! backgrounds, straight (demultiplied) alpha, and every golden spec rendering.
+//! backgrounds, straight (demultiplied) alpha, the color type (RGB when every pixel is
+//! opaque, RGBA otherwise), and every golden spec rendering.
 
 use std::fs;
 use std::path::Path;
@@ -8,10 +9,12 @@ use std::path::Path;
 use renderer_wasm::scene::{Point, Rect, Shape};
 use renderer_wasm::{layout, parse_figure, render, validate, Format, Limits};
 
-/// A decoded 8-bit RGBA image.
+/// A decoded 8-bit image, as RGBA whatever it was stored as.
 struct Image {
     width: u32,
     height: u32,
+    /// How the PNG stores it: RGB (opaque pictures) or RGBA.
+    color: png::ColorType,
     rgba: Vec<u8>,
 }
 
@@ -28,18 +31,28 @@ impl Image {
 }
 
 fn decode(bytes: &[u8]) -> Image {
-    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    // RGB gains an alpha of 255; RGBA passes through unchanged.
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::ALPHA);
     let mut reader = decoder.read_info().expect("a PNG header");
+    let stored = (reader.info().color_type, reader.info().bit_depth);
+    assert!(
+        matches!(
+            stored,
+            (
+                png::ColorType::Rgb | png::ColorType::Rgba,
+                png::BitDepth::Eight
+            )
+        ),
+        "stored as {stored:?}"
+    );
     let mut rgba = vec![0; reader.output_buffer_size().expect("sane size")];
     let info = reader.next_frame(&mut rgba).expect("PNG image data");
-    assert_eq!(
-        (info.color_type, info.bit_depth),
-        (png::ColorType::Rgba, png::BitDepth::Eight)
-    );
     rgba.truncate(info.buffer_size());
     Image {
         width: info.width,
         height: info.height,
+        color: stored.0,
         rgba,
     }
 }
@@ -207,11 +220,29 @@ fn a_data_point_lands_on_its_pixel() {
 }
 
 #[test]
+fn an_opaque_picture_is_stored_as_rgb_and_a_translucent_one_as_rgba() {
+    // Three bytes a pixel instead of four when alpha would be 255 everywhere: less to
+    // filter and compress (BENCHMARKS.md, "The PNG encoder"), the same picture.
+    let line = r#"{"series": [{"type": "line", "y": [1, 3, 2]}]}"#;
+    assert_eq!(render_png(line, 1.0).color, png::ColorType::Rgb);
+    let dark = r#"{"theme": "dark", "series": [{"type": "line", "y": [1, 3, 2]}]}"#;
+    assert_eq!(render_png(dark, 2.0).color, png::ColorType::Rgb);
+    // Translucent ink on an opaque background is opaque once composited.
+    let translucent_ink =
+        r#"{"series": [{"type": "scatter", "x": [1, 2], "y": [1, 2], "alpha": 0.3}]}"#;
+    assert_eq!(render_png(translucent_ink, 1.0).color, png::ColorType::Rgb);
+    let transparent =
+        r#"{"background": "transparent", "series": [{"type": "line", "y": [1, 3, 2]}]}"#;
+    assert_eq!(render_png(transparent, 1.0).color, png::ColorType::Rgba);
+}
+
+#[test]
 fn transparent_background_stays_transparent() {
     let image = render_png(
         r#"{"background": "transparent", "series": [{"type": "line", "y": [1, 3, 2]}]}"#,
         2.0,
     );
+    assert_eq!(image.color, png::ColorType::Rgba);
     for (x, y) in [
         (0, 0),
         (image.width - 1, 0),

@@ -369,6 +369,10 @@ fn scale_pixel(pixel: u32, factor: u32) -> u32 {
 /// Source-over of premultiplied `sprite` onto `canvas` with its top-left pixel at
 /// `at`, the sprite's coverage multiplied by `mask` where given (a mask of the
 /// canvas's size, as tiny-skia's clip masks are).
+///
+/// Not inlined, so that a profile names it (BENCHMARKS.md, "Where the time goes"):
+/// one call per marker is nothing next to the marker's pixels.
+#[inline(never)]
 fn composite(canvas: &mut Pixmap, sprite: &Pixmap, at: (i64, i64), mask: Option<&Mask>) {
     let canvas_width = i64::from(canvas.width());
     let canvas_height = i64::from(canvas.height());
@@ -570,8 +574,14 @@ mod tests {
                 let (ink_sprites, ink_direct) = (ink(&sprites), ink(&direct));
                 assert!(ink_direct > 0);
                 let ratio = ink_sprites as f64 / ink_direct as f64;
+                // Measured: within 0.0003 everywhere but scale 1 on a transparent
+                // canvas, 0.9972: the 1 px edges are filled as outlines there (see
+                // `draw_path`), whose 8-bit rounding, composited once in the sprite
+                // and once onto the canvas, differs more from direct drawing than a
+                // hairline's did (0.9995). tests/antialiasing.rs bounds the ink of
+                // both against a 16× supersampled reference.
                 assert!(
-                    (ratio - 1.0).abs() < 0.002,
+                    (ratio - 1.0).abs() < 0.004,
                     "scale {scale}: ink ratio {ratio}"
                 );
             }
