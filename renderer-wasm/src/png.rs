@@ -95,7 +95,7 @@ fn rasterize_masked(
 ) -> Result<Pixmap, RenderError> {
     let size = device_size(scene, scale)?;
     let mut raster = Raster {
-        pixmap: new_pixmap(size)?,
+        pixmap: new_pixmap(size, scene.background)?,
         size,
         scale,
         transform: Transform::from_scale(scale as f32, scale as f32),
@@ -104,9 +104,6 @@ fn rasterize_masked(
         glyphs: HashMap::new(),
         sprites: (markers == Markers::Sprites).then(|| Sprites::new(scale)),
     };
-    if let Some(background) = scene.background {
-        raster.pixmap.fill(skia_color(background));
-    }
     for item in &scene.items {
         if let (Shape::Rect { rect, fill }, Some(clip)) = (&item.shape, item.clip) {
             // A rectangle clipped to a rectangle is their intersection: exact, and far
@@ -161,9 +158,32 @@ fn zeroed(len: usize, size: IntSize) -> Result<Vec<u8>, RenderError> {
     Ok(data)
 }
 
-fn new_pixmap(size: IntSize) -> Result<Pixmap, RenderError> {
+/// A canvas of `size` filled with `background` (transparent if `None`), or
+/// `too_large` if memory is short.
+///
+/// Written once, with the background's bytes: zeroing the fresh canvas and then
+/// painting it was one pass too many (zeroing alone was 12% of a W1 PNG render in
+/// wasm, BENCHMARKS.md). The first pixel is set and then doubled with
+/// `extend_from_within`, a few `memcpy`s, which wasmtime runs as native code; the
+/// bytes are tiny-skia's own premultiplied color, as `Pixmap::fill` writes them.
+fn new_pixmap(size: IntSize, background: Option<Color>) -> Result<Pixmap, RenderError> {
     let len = size.width() as usize * size.height() as usize * 4;
-    Pixmap::from_vec(zeroed(len, size)?, size)
+    let data = match background {
+        None => zeroed(len, size)?,
+        Some(color) => {
+            let pixel = skia_color(color).premultiply().to_color_u8();
+            let mut data = Vec::new();
+            data.try_reserve_exact(len)
+                .map_err(|_| too_large(f64::from(size.width()), f64::from(size.height())))?;
+            data.extend_from_slice(&[pixel.red(), pixel.green(), pixel.blue(), pixel.alpha()]);
+            while data.len() < len {
+                let more = data.len().min(len - data.len());
+                data.extend_from_within(..more);
+            }
+            data
+        }
+    };
+    Pixmap::from_vec(data, size)
         .ok_or_else(|| too_large(f64::from(size.width()), f64::from(size.height())))
 }
 
@@ -943,6 +963,29 @@ mod tests {
         let mut data = pixmap.take();
         assert!(pack_rgb_if_opaque(&mut data));
         assert_eq!(data, [10, 200, 30].repeat(35));
+    }
+
+    #[test]
+    fn a_new_canvas_holds_what_filling_it_would() {
+        // Odd sizes (the doubling ends on a partial copy), translucent and opaque
+        // colors, and no background at all.
+        let colors = [
+            None,
+            Some(Color::rgb(255, 255, 255)),
+            Some(Color::rgb(18, 52, 86).with_alpha(0.37)),
+            Some(Color::rgb(0, 0, 0).with_alpha(0.0)),
+        ];
+        for (width, height) in [(1, 1), (3, 1), (7, 5), (640, 480), (641, 3)] {
+            let size = IntSize::from_wh(width, height).expect("size");
+            for color in colors {
+                let mut filled = Pixmap::new(width, height).expect("pixmap");
+                if let Some(color) = color {
+                    filled.fill(skia_color(color));
+                }
+                let made = new_pixmap(size, color).expect("canvas");
+                assert!(made.data() == filled.data(), "{width}x{height} {color:?}");
+            }
+        }
     }
 
     #[test]
