@@ -3,7 +3,7 @@
 // `deadline_exceeded` — the browser twin of the server's epoch deadline, and the reason
 // the module runs in a worker at all (a main-thread render could not be interrupted).
 
-/** A failed render, shaped like SPEC.md's error object. */
+/** A failed render, shaped like docs/spec.md's error object. */
 export class RenderFailure extends Error {
   constructor({ kind, message, path }) {
     super(message);

@@ -12,7 +12,7 @@
 // Answers carry `ms`, the render's own duration measured here. `fonts` are added with
 // addFont, in order, before the first render (the server's --font-dir files, so that
 // the pictures are the server's); `fontErrors` lists the files addFont refused.
-// `error` is SPEC.md's error JSON text; `fatal` means the module trapped and this
+// `error` is docs/spec.md's error JSON text; `fatal` means the module trapped and this
 // instance must not be trusted again.
 
 import init, { addFont, renderSvg, renderPng, renderPdf, renderWarnings, version } from "/pkg/renderer_wasm.js";

@@ -13,7 +13,7 @@
 //!    device pixel ratio and is ignored for SVG and PDF.
 //! 3. `header` points at three `u32`s: `status` ([`STATUS_OK`] or [`STATUS_ERROR`]),
 //!    `data_ptr`, `data_len`. On success the data is the picture; on error it is the
-//!    UTF-8 error JSON of SPEC.md (`RenderError::to_json`).
+//!    UTF-8 error JSON of docs/spec.md (`RenderError::to_json`).
 //! 4. `dealloc(ptr, len)` frees what `alloc` returned, or the data of a result
 //!    (the header itself is [`HEADER_LEN`] bytes and is freed with
 //!    `dealloc(header, HEADER_LEN)`). The host may skip this when it throws the whole
@@ -129,7 +129,7 @@ pub fn render_raw(spec: &[u8], format: u32, scale: f64) -> (u32, Vec<u8>) {
     }
 }
 
-/// The browser's SVG render: the error is the SPEC.md error JSON.
+/// The browser's SVG render: the error is the docs/spec.md error JSON.
 pub fn render_svg_text(spec: &str) -> Result<String, String> {
     let bytes = render_here(spec.as_bytes(), Format::Svg).map_err(|e| e.to_json())?;
     // The SVG encoder only writes UTF-8, so this fails only on a bug.
@@ -138,12 +138,12 @@ pub fn render_svg_text(spec: &str) -> Result<String, String> {
     })
 }
 
-/// The browser's PNG render: the error is the SPEC.md error JSON.
+/// The browser's PNG render: the error is the docs/spec.md error JSON.
 pub fn render_png_bytes(spec: &str, scale: f64) -> Result<Vec<u8>, String> {
     render_here(spec.as_bytes(), Format::Png { scale }).map_err(|e| e.to_json())
 }
 
-/// The browser's PDF render: the error is the SPEC.md error JSON.
+/// The browser's PDF render: the error is the docs/spec.md error JSON.
 pub fn render_pdf_bytes(spec: &str) -> Result<Vec<u8>, String> {
     render_here(spec.as_bytes(), Format::Pdf).map_err(|e| e.to_json())
 }

@@ -1,8 +1,8 @@
-//! The one error type of a render, serialized as SPEC.md's error JSON.
+//! The one error type of a render, serialized as docs/spec.md's error JSON.
 
 use serde::Serialize;
 
-/// The stable error kinds of SPEC.md. The renderer itself produces only `InvalidSpec`,
+/// The stable error kinds of docs/spec.md. The renderer itself produces only `InvalidSpec`,
 /// `TooLarge` and `Internal`; the host adds the sandbox kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,7 +94,7 @@ impl RenderError {
         RenderError::new(ErrorKind::Internal, message)
     }
 
-    /// The SPEC.md error document: `{"error": {"kind", "message", "path"?}}`.
+    /// The docs/spec.md error document: `{"error": {"kind", "message", "path"?}}`.
     pub fn to_json(&self) -> String {
         #[derive(Serialize)]
         struct Envelope<'a> {

@@ -1,4 +1,4 @@
-//! plotbox's renderer: one plot spec (JSON, see `SPEC.md`) in, one picture (SVG, PNG
+//! plotbox's renderer: one plot spec (JSON, see `docs/spec.md`) in, one picture (SVG, PNG
 //! or PDF) out, with no I/O of any kind.
 //!
 //! Data flows one way:

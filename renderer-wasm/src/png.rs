@@ -601,7 +601,7 @@ fn paint(color: Color) -> Paint<'static> {
     paint
 }
 
-/// How the pixels are laid out and filtered: the candidates measured for issue 12.
+/// How the pixels are laid out and filtered: the candidates measured in the sandbox (BENCHMARKS.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Encoding {
     filter: png::Filter,
@@ -609,7 +609,7 @@ struct Encoding {
     rgb_when_opaque: bool,
 }
 
-/// What issue 12's measurements chose (BENCHMARKS.md, "The PNG encoder", every
+/// What the measurements chose (BENCHMARKS.md, "The PNG encoder", every
 /// candidate's time and size in the sandbox): the Paeth filter on every row and RGB
 /// for opaque pictures. Against the png crate's adaptive filter on RGBA (`Fast`'s
 /// default), W1 took 23% less time and W2 14% less, with files 0–11% smaller: the
@@ -871,7 +871,7 @@ mod tests {
     #[test]
     fn every_encoding_candidate_writes_the_same_pixels() {
         // The shipped encoding against straight RGBA with the png crate's adaptive
-        // filter (the encoder before issue 12) and the other candidates measured
+        // filter (the encoder before the measurements) and the other candidates measured
         // there: PNG is lossless, so only the bytes may differ, never the pixels.
         let candidates = [
             ENCODING,

@@ -1,4 +1,4 @@
-//! The plot spec, version 1: the public contract (see `SPEC.md` in the repository root).
+//! The plot spec, version 1: the public contract (documented for users in `docs/spec.md`).
 //!
 //! These types are the source of truth. The JSON Schema in `schema.json` is generated
 //! from them (`cargo run -p plotbox-host -- schema` or [`crate::schema_json`]), and a test
@@ -443,7 +443,7 @@ pub enum Series {
 }
 
 impl Series {
-    /// The `type` names, in the order of SPEC.md's table.
+    /// The `type` names, in the order of docs/spec.md's table.
     pub const TYPES: [&'static str; 14] = [
         "line",
         "scatter",

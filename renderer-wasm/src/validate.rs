@@ -1,4 +1,4 @@
-//! Validation and resolution: everything SPEC.md forbids, and every size limit, checked
+//! Validation and resolution: everything docs/spec.md forbids, and every size limit, checked
 //! before layout allocates anything in proportion to the input; then the figure is
 //! resolved so that layout cannot fail.
 //!

@@ -155,7 +155,7 @@ impl Reply {
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
-    /// The error `kind`, checking the SPEC.md error shape on the way.
+    /// The error `kind`, checking the docs/spec.md error shape on the way.
     fn error_kind(&self) -> String {
         let json = self.json();
         assert_eq!(self.header("content-type"), "application/json");
@@ -774,7 +774,7 @@ async fn a_render_past_its_deadline_is_stopped_with_422_and_the_next_is_served()
         String::from_utf8_lossy(&slow.body)
     );
     assert_eq!(slow.error_kind(), "deadline_exceeded");
-    // "About the timeout": generous, as the issue allows, but far from unbounded.
+    // "About the timeout": generous, but far from unbounded.
     assert!(took < Duration::from_secs(3), "stopped only after {took:?}");
 
     let next = post(&server.url("/render?format=svg"), w1()).await;
