@@ -70,9 +70,11 @@ def test_eight_asyncio_tasks_give_identical_bytes():
 
 
 def test_render_async_leaves_the_event_loop_free():
-    # ~0.5 s of rendering; a loop blocked by it would miss every heartbeat meanwhile.
-    slow = json.dumps({"width": 2000, "height": 1500,
-                       "series": [{"type": "scatter", "y": list(range(100_000))}]}).encode()
+    # About 0.4 s of rendering (a wide zigzag line is slow to stroke, whatever the PNG
+    # encoder costs); a loop blocked by it would miss every heartbeat meanwhile.
+    slow = json.dumps({"width": 1600, "height": 1200,
+                       "series": [{"type": "line", "linewidth": 30,
+                                   "y": [(i * 7919) % 1000 for i in range(30_000)]}]}).encode()
 
     async def main():
         gaps = []
