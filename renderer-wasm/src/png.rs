@@ -837,8 +837,17 @@ mod tests {
 
     #[test]
     fn every_golden_spec_draws_as_with_a_fresh_clip_mask() {
+        let checked = for_each_golden_scene(|name, scale, scene| {
+            assert_repainting_matches_clearing(scene, scale, name);
+        });
+        assert!(checked >= 30, "only {checked} golden specs");
+    }
+
+    /// Calls `check` with the scene of every golden spec at scales 1 and 2; returns how
+    /// many specs there were.
+    fn for_each_golden_scene(mut check: impl FnMut(&str, f64, &Scene)) -> usize {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
-        let mut checked = 0;
+        let mut specs = 0;
         for entry in std::fs::read_dir(dir).expect("tests/golden") {
             let path = entry.expect("entry").path().join("spec.json");
             let Ok(spec) = std::fs::read(&path) else {
@@ -849,11 +858,11 @@ mod tests {
                 let valid = crate::validate::validate(figure.clone(), scale, &Default::default())
                     .expect("golden spec is valid");
                 let scene = crate::layout::build_scene(&valid);
-                assert_repainting_matches_clearing(&scene, scale, &path.display().to_string());
+                check(&path.display().to_string(), scale, &scene);
             }
-            checked += 1;
+            specs += 1;
         }
-        assert!(checked >= 30, "only {checked} golden specs");
+        specs
     }
 
     /// A PNG's pixels as straight-alpha RGBA, and the color type it was written in.
@@ -892,41 +901,30 @@ mod tests {
                 rgb_when_opaque: true,
             },
         ];
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
         let (mut opaque, mut translucent) = (0, 0);
-        for entry in std::fs::read_dir(dir).expect("tests/golden") {
-            let path = entry.expect("entry").path().join("spec.json");
-            let Ok(spec) = std::fs::read(&path) else {
-                continue;
-            };
-            let figure = crate::parse_figure(&spec).expect("golden spec parses");
-            for scale in [1.0, 2.0] {
-                let valid = crate::validate::validate(figure.clone(), scale, &Default::default())
-                    .expect("golden spec is valid");
-                let scene = crate::layout::build_scene(&valid);
-                let pixmap = rasterize(&scene, scale).expect("rasterizes");
-                let is_opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
-                // What a viewer sees: tiny-skia's own demultiplied pixels.
-                let expected = pixmap.clone().take_demultiplied();
-                for candidate in candidates {
-                    let bytes = encode_pixmap_with(pixmap.clone(), candidate).expect("encodes");
-                    let (color, rgba) = decode(&bytes);
-                    let name = format!("{} at {scale} with {candidate:?}", path.display());
-                    assert!(rgba == expected, "{name}: pixels differ");
-                    let want = if is_opaque && candidate.rgb_when_opaque {
-                        png::ColorType::Rgb
-                    } else {
-                        png::ColorType::Rgba
-                    };
-                    assert_eq!(color, want, "{name}");
-                }
-                if is_opaque {
-                    opaque += 1;
+        for_each_golden_scene(|spec, scale, scene| {
+            let pixmap = rasterize(scene, scale).expect("rasterizes");
+            let is_opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
+            // What a viewer sees: tiny-skia's own demultiplied pixels.
+            let expected = pixmap.clone().take_demultiplied();
+            for candidate in candidates {
+                let bytes = encode_pixmap_with(pixmap.clone(), candidate).expect("encodes");
+                let (color, rgba) = decode(&bytes);
+                let name = format!("{spec} at {scale} with {candidate:?}");
+                assert!(rgba == expected, "{name}: pixels differ");
+                let want = if is_opaque && candidate.rgb_when_opaque {
+                    png::ColorType::Rgb
                 } else {
-                    translucent += 1;
-                }
+                    png::ColorType::Rgba
+                };
+                assert_eq!(color, want, "{name}");
             }
-        }
+            if is_opaque {
+                opaque += 1;
+            } else {
+                translucent += 1;
+            }
+        });
         // Both paths are exercised: most charts are opaque, some specs have a
         // transparent background.
         assert!(
