@@ -21,6 +21,8 @@ fn golden_cases() -> Vec<PathBuf> {
         .filter(|path| path.join("spec.json").is_file())
         .collect();
     cases.sort();
+    // A lost folder must fail the suite, not pass it on nothing.
+    assert!(cases.len() >= 30, "only {} golden cases", cases.len());
     cases
 }
 
