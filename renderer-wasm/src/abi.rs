@@ -41,8 +41,6 @@ thread_local! {
     /// The fonts of this module instance: DejaVu Sans, and what `use_fonts` (host) or
     /// `addFont` (browser) gave. The module is single-threaded.
     static FONTS: RefCell<Arc<FontLibrary>> = RefCell::new(FontLibrary::embedded_only());
-    /// The font files given so far, for `addFont`, which rebuilds the library.
-    static FONT_FILES: RefCell<Vec<&'static [u8]>> = const { RefCell::new(Vec::new()) };
     /// The warnings of the last render, for `warnings()`.
     static WARNINGS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
@@ -50,13 +48,12 @@ thread_local! {
 /// Adds font files to the instance's fonts; on error nothing changes. The files must
 /// live as long as the instance.
 pub fn add_fonts(files: &[&'static [u8]]) -> Result<(), String> {
-    FONT_FILES.with(|known| {
-        let mut all = known.borrow().clone();
+    FONTS.with(|fonts| {
+        let mut all = fonts.borrow().files().to_vec();
         all.extend_from_slice(files);
         let library = FontLibrary::with_files(&all)
             .map_err(|(index, error)| format!("font file {}: {error}", index + 1))?;
-        FONTS.with(|fonts| *fonts.borrow_mut() = Arc::new(library));
-        *known.borrow_mut() = all;
+        *fonts.borrow_mut() = Arc::new(library);
         Ok(())
     })
 }
@@ -65,8 +62,7 @@ pub fn add_fonts(files: &[&'static [u8]]) -> Result<(), String> {
 /// instance's fonts, to be parsed only if a render needs them: a fresh sandbox per
 /// render must not pay for parsing fonts its text does not use.
 pub fn use_checked_fonts(files: Vec<&'static [u8]>) {
-    FONTS.with(|fonts| *fonts.borrow_mut() = Arc::new(FontLibrary::lazy(files.clone())));
-    FONT_FILES.with(|known| *known.borrow_mut() = files);
+    FONTS.with(|fonts| *fonts.borrow_mut() = Arc::new(FontLibrary::lazy(files)));
 }
 
 /// The font families a spec may name in this instance.

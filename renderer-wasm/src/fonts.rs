@@ -302,9 +302,9 @@ impl FontLibrary {
         chain
     }
 
-    /// Whether the library has fonts besides DejaVu Sans.
-    pub fn has_operator_fonts(&self) -> bool {
-        !self.files.is_empty()
+    /// The operator's font files, in key order.
+    pub fn files(&self) -> &[&'static [u8]] {
+        &self.files
     }
 }
 

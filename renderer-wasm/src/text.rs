@@ -210,11 +210,14 @@ pub fn shape_line_in(family: FamilyId, text: &str, size: f64) -> ShapedLine {
     let library = library();
     let line = cached_line(&library, family, text);
     let mut pieces: Vec<(f64, Shaped)> = Vec::new();
+    // Where the current piece starts, in ems (its offset is this times `size`).
+    let mut piece_start = 0.0;
     for (index, glyph) in line.glyphs.iter().enumerate() {
         let starts_piece = pieces
             .last()
             .is_none_or(|(_, piece)| piece.font != glyph.font);
         if starts_piece {
+            piece_start = glyph.pen;
             let font = library.font(glyph.font);
             pieces.push((
                 glyph.pen * size,
@@ -226,10 +229,9 @@ pub fn shape_line_in(family: FamilyId, text: &str, size: f64) -> ShapedLine {
                 },
             ));
         }
-        let Some((offset, piece)) = pieces.last_mut() else {
+        let Some((_, piece)) = pieces.last_mut() else {
             continue;
         };
-        let piece_start = *offset / size;
         piece.glyphs.push(PlacedGlyph {
             id: glyph.id,
             // Whole-line positions are exact multiples of the font unit in ems, so a
