@@ -35,7 +35,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 SERIAL = itertools.count(1)
 
 # The warm cases, in the order they run. W2 SVG is 10,000 markers in an SVG: slow on
-# both sides, and part of the "each as SVG and PNG".
+# both sides, and kept so that every workload is measured as SVG and PNG.
 CASES = [(name, fmt) for name in workloads.NAMES for fmt in workloads.FORMATS]
 # The long run's mix, round robin: W2 is left out so that 100k renders fit in minutes.
 LONG_MIX = [("W1", "svg"), ("W1", "png"), ("W3", "svg"), ("W3", "png")]

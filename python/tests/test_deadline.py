@@ -15,7 +15,7 @@ from conftest import W1
 
 TIMEOUT = 0.3
 #: How late `DeadlineExceeded` may arrive here. On a quiet machine it comes within
-#: the issue's 50 ms (python/README.md has the measurement); the test machines are
+#: the promised 50 ms (python/README.md has the measurement); the test machines are
 #: shared and loaded, so the test asks only what load cannot break: the render stops
 #: long before it could have finished.
 SLACK = 1.0

@@ -1,4 +1,4 @@
-//! The workloads, rendered natively from spec bytes to picture bytes (parse,
+//! The benchmark workloads (W1 line, W2 scatter, W3 bars), rendered natively from spec bytes to picture bytes (parse,
 //! validate, layout and encode all included):
 //!
 //! - W1: a line of 1,000 points, 640×480, with title and axis labels;

@@ -1,4 +1,4 @@
-//! Anti-aliasing quality (issue 12): thin lines, a dense scatter and text, drawn by
+//! Anti-aliasing quality: thin lines, a dense scatter and text, drawn by
 //! the PNG encoder at scale 1 and decoded, against a 16× supersampled reference of the
 //! same scene (the same rasterizer at scale 16, every 16×16 block averaged).
 //!

@@ -1,5 +1,5 @@
 //! Every error the renderer can give, with its `kind` and JSON Pointer `path`: one case
-//! per SPEC.md rule and one per limit in `Limits`, each limit tested just inside
+//! per rule of docs/spec.md and one per limit in `Limits`, each limit tested just inside
 //! (renders) and just outside (refused).
 
 use renderer_wasm::{render, render_with_limits, ErrorKind, Format, Limits, RenderError};

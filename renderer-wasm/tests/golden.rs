@@ -1,6 +1,6 @@
 //! Golden SVG files: every case folder in `tests/golden/` holds a `spec.json` and the
-//! `expected.svg` it must render to, byte for byte. One case exists per SPEC.md feature
-//! (see `tests/golden/README.md`); `PLOTBOX_BLESS=1` rewrites the expected files
+//! `expected.svg` it must render to, byte for byte. One case exists per feature of
+//! docs/spec.md (see `tests/golden/README.md`); `PLOTBOX_BLESS=1` rewrites the expected files
 //! instead of comparing, as resvg's tests do.
 //!
 //! Besides the bytes, each SVG is parsed as XML and checked for the structure the
@@ -109,7 +109,7 @@ fn rendering_is_deterministic() {
     }
 }
 
-/// The size a spec asks for, with SPEC.md's defaults.
+/// The size a spec asks for, with the defaults of docs/spec.md.
 fn spec_size(spec: &[u8]) -> (f64, f64) {
     let json: serde_json::Value = serde_json::from_slice(spec).expect("spec.json is JSON");
     let side =

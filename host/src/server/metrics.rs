@@ -1,5 +1,13 @@
 //! Counters of the server, exposed at `/metrics` in the Prometheus text format
-//! (version 0.0.4), written by hand: a few atomics need no metrics framework.
+//! (version 0.0.4), written by hand.
+//!
+//! `prometheus-client` was considered and not taken. Every label here has a fixed,
+//! small set of values known at compile time (format × outcome, status class), so the
+//! counters are plain arrays of atomics: an increment on the render path is one
+//! `fetch_add`, where the crate's `Family` hashes a label set and takes a lock. The
+//! crate writes OpenMetrics text (its own content type, a closing `# EOF`), which would
+//! change what existing scrapers read, and its registry and encoder are more to learn
+//! than the hundred-odd lines of text writing below.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,5 +1,5 @@
-//! Whole-figure layout tests: specs in, scenes out, checked for the properties the
-//! issue asks of the picture (labels inside the canvas and apart, gaps, grouping,
+//! Whole-figure layout tests: specs in, scenes out, checked for the properties
+//! a reader checks in the picture (labels inside the canvas and apart, gaps, grouping,
 //! orientation, themes, errors).
 
 use super::*;
