@@ -23,10 +23,11 @@ import yaml
 
 # The image runs as this numeric user and group (scripts/docker-image.sh).
 IMAGE_UID = 65532
-# The server's peak RSS after the warm phases was 73.1 MiB (BENCHMARKS.md, "Cold start
-# and memory"); rounded up, it is the baseline the memory limit must add to the
-# sandboxes' memory.
-BASELINE_MIB = 80
+# The server's own memory, which the memory limit adds to the sandboxes' and the
+# bodies': a pod's first start compiles the module, and the server's RSS is then
+# 235-252 MiB for good (deploy/README.md, "Measured"); rounded up. (A server that
+# found the module cached peaked at 73.1 MiB: BENCHMARKS.md, "Cold start and memory".)
+BASELINE_MIB = 256
 # Defaults of `plotbox serve` that the sizing depends on when a variable is unset
 # (host/src/server/config.rs and the sandbox's 128 MiB memory cap).
 DEFAULTS = {

@@ -127,7 +127,9 @@ invariant_broken "a misspelt PLOTBOX_ variable" deployment.yaml \
 invariant_broken "more workers than cores" deployment.yaml \
     '/name: PLOTBOX_WORKERS/{n;s/value: "2"/value: "4"/}'
 invariant_broken "a memory limit below workers x memory cap" deployment.yaml \
-    's/memory: 512Mi/memory: 256Mi/'
+    's/memory: 768Mi/memory: 512Mi/'
+invariant_broken "a memory limit without the baseline (1 worker, 1 MiB bodies, 256 MiB)" \
+    deployment.yaml '/name: PLOTBOX_WORKERS/{n;s/"2"/"1"/};s/cpu: "2"/cpu: "1"/;s/memory: 768Mi/memory: 256Mi/;/name: PLOTBOX_MAX_BODY/{n;s/"16777216"/"1048576"/}'
 invariant_broken "a termination grace shorter than the drain" deployment.yaml \
     's/terminationGracePeriodSeconds: 45/terminationGracePeriodSeconds: 30/'
 invariant_broken "a manifest missing from kustomization.yaml" kustomization.yaml '/- pdb.yaml/d'
