@@ -3,6 +3,7 @@
 
 Usage (as root, for setpriv; with PyYAML, e.g. target/deploy-venv/bin/python):
     deploy/measure_start.py BINARY cold|warm [RENDERS]
+    deploy/measure_start.py BINARY full
 
 Takes the container's `args` and `env` from the Deployment, changes only the address
 (127.0.0.1:0, a free port) and the compile cache (a scratch folder, emptied for `cold`),
@@ -10,10 +11,15 @@ and starts BINARY as user and group 65532 with no HOME and working directory `/`
 in the image. It prints how long the server took to listen and its peak RSS, the
 answers of /healthz and /readyz, its peak RSS after RENDERS renders each of W1 PNG,
 W2 PNG and W1 SVG (bench/workloads.py), how SIGTERM ends it, and whether every line on
-stderr is a JSON object. Exits 1 if any of that is not as the manifests expect.
+stderr is a JSON object. `full` (cache kept) fills every worker and queue slot with
+renders that cannot finish in time (bench/workloads.py's hang body), then checks that
+one more render gets 503 with Retry-After, /readyz 503 and /healthz 200, and sends
+SIGTERM: how long the drain takes, and that every admitted render is answered.
+Exits 1 if any of that is not as the manifests expect.
 The figures in deploy/README.md ("Measured") come from this.
 """
 
+import concurrent.futures
 import json
 import os
 import pathlib
@@ -50,7 +56,7 @@ def memory_mib(pid):
 
 
 def main(argv):
-    if len(argv) not in (3, 4) or argv[2] not in ("cold", "warm"):
+    if len(argv) not in (3, 4) or argv[2] not in ("cold", "warm", "full"):
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     binary, mode = argv[1], argv[2]
@@ -90,6 +96,9 @@ def main(argv):
             print(f"/healthz {healthz[0]}; /readyz {readyz[0]} {readyz[1]}")
             if healthz[0] != 200 or readyz[0] != 200:
                 problems.append("/healthz or /readyz did not answer 200")
+            if mode == "full":
+                problems += fill_and_drain(server, url, env, get)
+                return report(problems, stderr, cache, check_logs=True)
             for name, fmt in [("W1", "png"), ("W2", "png"), ("W1", "svg")]:
                 for k in range(renders):
                     request = urllib.request.Request(
@@ -112,8 +121,55 @@ def main(argv):
             if server.poll() is None:
                 server.kill()
                 server.wait()
-        stderr.seek(0)
-        lines = stderr.read().splitlines()
+        return report(problems, stderr, cache, check_logs=True)
+
+
+def post(url, body):
+    """(status, Retry-After, seconds) of one POST /render?format=png."""
+    started = time.monotonic()
+    request = urllib.request.Request(f"{url}/render?format=png", data=body, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+            status, retry_after = response.status, None
+    except urllib.error.HTTPError as error:
+        error.read()
+        status, retry_after = error.code, error.headers.get("Retry-After")
+    return status, retry_after, time.monotonic() - started
+
+
+def fill_and_drain(server, url, env, get):
+    problems = []
+    slots = int(env["PLOTBOX_WORKERS"]) + int(env["PLOTBOX_QUEUE"])
+    body = workloads.hang_body()
+    with concurrent.futures.ThreadPoolExecutor(slots) as pool:
+        admitted = [pool.submit(post, url, body) for _ in range(slots)]
+        # Long enough for every body to be read and admitted, well within one deadline.
+        time.sleep(1.0)
+        status, retry_after, took = post(url, body)
+        readyz, healthz = get("/readyz"), get("/healthz")
+        print(f"with {slots} admitted: one more render {status} after {took * 1000:.1f} ms, "
+              f"Retry-After {retry_after}; /readyz {readyz[0]}; /healthz {healthz[0]}")
+        if (status, retry_after, readyz[0], healthz[0]) != (503, "1", 503, 200):
+            problems.append("a full replica must answer 503 + Retry-After: 1, /readyz 503, /healthz 200")
+        stopping = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=120)
+        print(f"SIGTERM: exit {code} after {time.monotonic() - stopping:.1f} s")
+        if code != 0:
+            problems.append(f"exit code {code} after SIGTERM")
+        answers = [future.result() for future in admitted]
+    statuses = sorted({answer[0] for answer in answers})
+    print(f"the {slots} admitted renders: statuses {statuses}, "
+          f"the last answered {max(answer[2] for answer in answers):.1f} s after it was sent")
+    if any(answer[0] not in (200, 422) for answer in answers):
+        problems.append("an admitted render was not answered with its own result")
+    return problems
+
+
+def report(problems, stderr, cache, check_logs):
+    stderr.seek(0)
+    lines = stderr.read().splitlines()
     not_json = []
     for line in lines:
         try:
@@ -122,7 +178,7 @@ def main(argv):
         except json.JSONDecodeError:
             not_json.append(line)
     print(f"stderr: {len(lines)} lines, {len(lines) - len(not_json)} of them JSON objects")
-    if not_json or not lines:
+    if check_logs and (not_json or not lines):
         problems.append(f"stderr lines that are not JSON objects: {not_json[:3]}")
     entries = sorted((entry.name, entry.stat().st_size) for entry in cache.iterdir())
     print(f"compile cache: {entries}")

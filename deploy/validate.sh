@@ -131,7 +131,7 @@ invariant_broken "a memory limit below workers x memory cap" deployment.yaml \
 invariant_broken "a memory limit without the baseline (1 worker, 1 MiB bodies, 256 MiB)" \
     deployment.yaml '/name: PLOTBOX_WORKERS/{n;s/"2"/"1"/};s/cpu: "2"/cpu: "1"/;s/memory: 768Mi/memory: 256Mi/;/name: PLOTBOX_MAX_BODY/{n;s/"16777216"/"1048576"/}'
 invariant_broken "a termination grace shorter than the drain" deployment.yaml \
-    's/terminationGracePeriodSeconds: 45/terminationGracePeriodSeconds: 30/'
+    's/terminationGracePeriodSeconds: 55/terminationGracePeriodSeconds: 45/'
 invariant_broken "a manifest missing from kustomization.yaml" kustomization.yaml '/- pdb.yaml/d'
 
 echo
