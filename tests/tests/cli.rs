@@ -1,8 +1,9 @@
 //! `plotbox render` and `plotbox schema` end to end: the real binary, its files,
 //! standard streams and exit codes.
 //!
-//! Build the binary first: `cargo build --release -p plotbox-host` (the tests run
-//! `target/release/plotbox`; cargo does not build another package's binary for them).
+//! The tests run `target/release/plotbox` (cargo does not build another package's
+//! binary for them): `scripts/test.sh` builds it first, and `plotbox_e2e::binary`
+//! fails a test that would run a binary older than its sources.
 
 use plotbox_e2e::{binary, scratch};
 use std::io::Write;
