@@ -14,6 +14,9 @@ scripts/build-module.sh
 step "format"
 cargo fmt --all --check
 
+step "deploy manifests (offline schema validation and invariants)"
+deploy/validate.sh
+
 step "build (release: tests, benches and the binary share one compiled wasmtime)"
 cargo build --release --workspace --all-targets
 
