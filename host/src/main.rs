@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+mod healthcheck;
+
 const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     "\nmodule sha256 ",
@@ -43,6 +45,9 @@ enum Command {
     Schema,
     /// Serve renders over HTTP (see `plotbox_host::server`).
     Serve(Box<plotbox_host::server::ServeArgs>),
+    /// Ask a running `plotbox serve` for /healthz: exit 0 on 200, 1 otherwise (for
+    /// container HEALTHCHECKs in images without curl).
+    Healthcheck(healthcheck::HealthcheckArgs),
 }
 
 #[derive(Args)]
@@ -118,6 +123,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Render(args) => render(args),
         Command::Schema => print_schema().map(|()| ExitCode::SUCCESS),
+        Command::Healthcheck(args) => Ok(healthcheck::run(&args)),
         Command::Serve(args) => plotbox_host::server::serve(*args, &cli.log)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Into::into),
