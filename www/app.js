@@ -1,5 +1,7 @@
 // The playground page: a JSON spec editor whose preview is rendered in this browser by
-// the same renderer module the server runs (in a worker, under a time limit), with the
+// the same renderer module the server runs, in a worker under a time limit (never on
+// this thread, so no spec, however crafted, can freeze the page; the one exception is a
+// headless snapshot whose virtual clock stalls workers, see workerStalls), with the
 // server's PNG beside it on request. Only the server's public routes are used:
 // /pkg/* (the module), /fonts and /fonts/files/* (the operator's fonts, which every
 // render here gets too), /examples.json, /render, /healthz, /schema.json.
@@ -12,16 +14,14 @@ import { specFromUrl, urlWithSpec } from "./share.js";
 const MODULE_URL = "/pkg/renderer_wasm_bg.wasm";
 // Its wasm-bindgen glue, which the worker imports too.
 const GLUE_URL = "/pkg/renderer_wasm.js";
+// The fixed render that tells whether the worker computes at all (see workerStalls),
+// and its own time limit, which no link can change: a few milliseconds in any browser.
+const PROBE_SPEC = '{"series":[{"type":"line","y":[0,1]}]}';
+const PROBE_LIMIT_MS = 3000;
 const PREVIEW_DEBOUNCE_MS = 150;
 const DEFAULT_TIMEOUT_MS = 2000;
 // Browsers cap URL length (Chromium at 2 MB); past this the share link is left alone.
 const MAX_SHARE_LINK_CHARS = 1_500_000;
-// The first picture of a page load is rendered on the main thread when the spec is at
-// most this long: a shared link then shows its chart even where a page gets no time for
-// a worker's answer (headless snapshots with --virtual-time-budget answer before the
-// worker does). Small specs render in milliseconds; larger ones go to the worker, under
-// the time limit, like every edit.
-const FIRST_RENDER_HERE_MAX_CHARS = 256 * 1024;
 const FALLBACK_SPEC = JSON.stringify({
   title: "plotbox",
   series: [{ type: "line", x: [0, 1, 2, 3, 4], y: [1, 3, 2, 4, 3], label: "y", marker: "o" }],
@@ -75,11 +75,38 @@ const client = new RenderClient({
   timeoutMs,
   fonts: serverFonts.then(({ files }) => files),
 });
-const compiledModule = client.module;
+
+/**
+ * Whether this page runs where workers do not compute: `chromium --dump-dom
+ * --virtual-time-budget` (and DevTools' virtual time) runs the page's clock forward while
+ * a dedicated worker's JavaScript barely runs, so a worker's render never answers before
+ * the snapshot is taken, and its time limit, counted on that clock, strikes first. A
+ * fixed two-point spec, which any browser renders in milliseconds, is given
+ * PROBE_LIMIT_MS in the worker; only when it runs out does the page render its first
+ * picture on this thread. Nothing in a link decides this (the probe's spec and limit
+ * are fixed, `?timeout_ms=` does not apply to it), so no link can steer its spec onto
+ * this thread.
+ */
+async function workerStalls() {
+  try {
+    // What the page downloads itself (the module, compiled here, and the fonts) does
+    // not count: the probe starts when the worker has everything it needs.
+    await Promise.all([client.module, client.fonts]);
+    await client.render(PROBE_SPEC, { limitMs: PROBE_LIMIT_MS });
+    return false;
+  } catch (failure) {
+    // Any other failure (no module, a worker that cannot start) is the worker path's
+    // to report.
+    return failure instanceof RenderFailure && failure.kind === "deadline_exceeded";
+  }
+}
+const firstRenderHere = workerStalls();
 
 const state = {
   previewGen: 0,
   renders: 0,
+  // Renders of this page load that ran on this thread (see workerStalls).
+  pageRenders: 0,
   lastSvg: null,
   lastWarnings: [],
   debounce: null,
@@ -96,6 +123,10 @@ window.plotbox = {
   /** The module's warnings about the last previewed picture (X-Plotbox-Warnings's). */
   get lastWarnings() {
     return state.lastWarnings;
+  },
+  /** Renders of this page load that ran on the page's thread: 0 unless workerStalls. */
+  get pageRenders() {
+    return state.pageRenders;
   },
 };
 
@@ -214,44 +245,62 @@ function updateShareLink(text) {
   }
 }
 
-function finishPreview(stateName) {
-  state.renders++;
-  ui.plot.dataset.render = String(state.renders);
-  ui.plot.dataset.state = stateName;
+/**
+ * The page's state, for tests and for pages that embed or snapshot the playground:
+ * `<body data-state>` is `loading` until the first render starts, then `rendering`
+ * while one runs and `ready` or `error` when it has finished (`#error` says which error);
+ * `<body data-renders>` counts finished renders. `#plot` carries the same as
+ * `data-state` `rendering` | `ok` | `error` and `data-render`.
+ */
+function setPageState(name) {
+  document.body.dataset.state = name;
+  ui.plot.dataset.state = name === "ready" ? "ok" : name;
 }
 
-/** The first render of a page load, on this thread (see FIRST_RENDER_HERE_MAX_CHARS). */
+/**
+ * `renderedBy`: "worker", "page" for a snapshot's first picture (see workerStalls), or
+ * null when nothing was rendered (a link that could not be read).
+ */
+function finishPreview(ok, renderedBy = null) {
+  state.renders++;
+  if (renderedBy === null) delete document.body.dataset.renderedBy;
+  else document.body.dataset.renderedBy = renderedBy;
+  ui.plot.dataset.render = String(state.renders);
+  document.body.dataset.renders = String(state.renders);
+  setPageState(ok ? "ready" : "error");
+}
+
+/** A snapshot's first picture, on this thread (only when workerStalls, see there). */
 async function renderHere(text) {
   const glue = await import(GLUE_URL);
   const { files } = await serverFonts;
-  glue.initSync({ module: await compiledModule });
+  glue.initSync({ module: await client.module });
   // The same fonts as the worker's, in the same order, or the first picture would
   // differ from every later one.
   addFonts(glue.addFont, files);
+  state.pageRenders++;
   try {
-    const svg = glue.renderSvg(text);
-    return { svg, warnings: glue.renderWarnings() };
+    return { svg: glue.renderSvg(text), warnings: glue.renderWarnings() };
   } catch (e) {
-    if (typeof e === "string") throw RenderFailure.fromJson(e);
-    // A trap: leave this render to the worker, whose instance is disposable.
-    return client.render(text, { format: "svg", lane: "preview" });
+    throw typeof e === "string"
+      ? RenderFailure.fromJson(e)
+      : new RenderFailure({ kind: "internal", message: `the renderer module trapped: ${e && e.message ? e.message : e}` });
   }
 }
 
-async function preview({ here = false } = {}) {
+async function preview({ first = false } = {}) {
   clearTimeout(state.debounce);
   const text = ui.editor.value;
   const gen = ++state.previewGen;
   updateShareLink(text);
   if (ui.serverToggle.checked) renderOnServer(text);
-  ui.plot.dataset.state = "rendering";
+  setPageState("rendering");
   const started = performance.now();
   let result;
+  let here = false;
   try {
-    result =
-      here && text.length <= FIRST_RENDER_HERE_MAX_CHARS
-        ? await renderHere(text)
-        : await client.render(text, { format: "svg", lane: "preview" });
+    here = first && (await firstRenderHere);
+    result = here ? await renderHere(text) : await client.render(text, { format: "svg", lane: "preview" });
   } catch (thrown) {
     if (gen !== state.previewGen) return;
     // A module that could not even be fetched or compiled still gets a typed error.
@@ -261,7 +310,7 @@ async function preview({ here = false } = {}) {
         : new RenderFailure({ kind: "internal", message: String(thrown && thrown.message ? thrown.message : thrown) });
     showError(failure, text);
     ui.browserStatus.textContent = failure.kind;
-    finishPreview("error");
+    finishPreview(false, here ? "page" : "worker");
     return;
   }
   if (result === SUPERSEDED || gen !== state.previewGen) return;
@@ -272,7 +321,7 @@ async function preview({ here = false } = {}) {
   ui.downloadSvg.disabled = false;
   ui.browserStatus.textContent = `${Math.round(performance.now() - started)} ms`;
   clearError();
-  finishPreview("ok");
+  finishPreview(true, here ? "page" : "worker");
 }
 
 /** The module's warnings under the picture (a character no font has, drawn as a box). */
@@ -496,7 +545,7 @@ async function main() {
   } catch (e) {
     ui.editor.value = "";
     showError({ kind: "invalid_spec", message: `could not read the spec from the link: ${e.message}` }, "");
-    finishPreview("error");
+    finishPreview(false);
   }
   const examples = loadExamples().catch((e) => {
     ui.examples.replaceChildren(new Option(`unavailable (${e.message})`, "", true, true));
@@ -504,13 +553,13 @@ async function main() {
   });
   if (fromUrl) {
     setEditorText(fromUrl.text);
-    preview({ here: true });
+    preview({ first: true });
     return;
   }
   if (ui.plot.dataset.state === "error") return;
   const list = await examples;
   setEditorText(list.length ? JSON.stringify(list[0].spec) : FALLBACK_SPEC);
-  preview({ here: true });
+  preview({ first: true });
 }
 
 // A link pasted into the address bar of an open playground changes only the fragment,
@@ -525,7 +574,7 @@ window.addEventListener("hashchange", () => {
     }
   } catch (e) {
     showError({ kind: "invalid_spec", message: `could not read the spec from the link: ${e.message}` }, "");
-    finishPreview("error");
+    finishPreview(false);
   }
 });
 

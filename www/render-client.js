@@ -66,8 +66,8 @@ export async function fetchServerFonts(origin = "") {
 
 /**
  * Hands each font file to the module's `addFont`, in order (the worker does this, and
- * the page for its first render on the main thread). A file the module refuses is
- * skipped and reported, so the rest still count.
+ * the page when it renders a snapshot's first picture itself, see app.js). A file the
+ * module refuses is skipped and reported, so the rest still count.
  * @returns {{families: string[], fontErrors: string[]}}
  */
 export function addFonts(addFont, fonts) {
@@ -107,6 +107,9 @@ export class RenderClient {
     this.busy = false;
     this.nextId = 1;
     this.restarts = 0;
+    // Renders the workers answered, successes and failures alike (a worker stopped at
+    // its deadline answers nothing).
+    this.answered = 0;
     this.moduleVersion = null;
     // What the worker's addFont said: the families a spec may name, and the files it
     // refused (each "name: reason").
@@ -164,9 +167,10 @@ export class RenderClient {
    * character no font has, drawn as a box), the strings the server sends in
    * `X-Plotbox-Warnings`; empty when there are none. `lane` names a stream of requests where only the newest matters (the live
    * preview): a queued request of the same lane resolves to SUPERSEDED when a newer one
-   * arrives. Rejects with RenderFailure.
+   * arrives. `limitMs` replaces the client's time limit for this render. Rejects with
+   * RenderFailure.
    */
-  render(spec, { format = "svg", scale = 1, lane = null } = {}) {
+  render(spec, { format = "svg", scale = 1, lane = null, limitMs } = {}) {
     return new Promise((resolve, reject) => {
       if (lane !== null) {
         this.queue = this.queue.filter((job) => {
@@ -175,7 +179,7 @@ export class RenderClient {
           return false;
         });
       }
-      this.queue.push({ spec, format, scale, lane, resolve, reject });
+      this.queue.push({ spec, format, scale, lane, limitMs, resolve, reject });
       this.pump();
     });
   }
@@ -205,22 +209,23 @@ export class RenderClient {
       await this.ready;
     }
     const id = this.nextId++;
+    const limitMs = job.limitMs === undefined ? this.timeoutMs : job.limitMs;
     return new Promise((resolve, reject) => {
       // The clock starts when the render is handed over, not while the module loads.
       const timer = setTimeout(() => {
         this.pending.delete(id);
         this.restart();
-        reject(this.deadlineFailure());
-      }, this.timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+        reject(this.deadlineFailure(limitMs));
+      }, limitMs);
+      this.pending.set(id, { resolve, reject, timer, limitMs });
       this.worker.postMessage({ type: "render", id, spec: job.spec, format: job.format, scale: job.scale });
     });
   }
 
-  deadlineFailure() {
+  deadlineFailure(limitMs) {
     return new RenderFailure({
       kind: "deadline_exceeded",
-      message: `the render ran past its ${this.timeoutMs} ms limit and was stopped`,
+      message: `the render ran past its ${limitMs} ms limit and was stopped`,
     });
   }
 
@@ -229,12 +234,13 @@ export class RenderClient {
     if (!waiter) return; // its deadline already passed
     this.pending.delete(msg.id);
     clearTimeout(waiter.timer);
+    this.answered++;
     // A busy page thread can take the answer after the limit has passed without the
     // timer having had its turn; the worker's own clock decides, so a render that
     // overran always fails the same way (the worker finished, so it is kept).
-    if (msg.ms > this.timeoutMs) {
+    if (msg.ms > waiter.limitMs) {
       if (msg.fatal) this.restart();
-      waiter.reject(this.deadlineFailure());
+      waiter.reject(this.deadlineFailure(waiter.limitMs));
       return;
     }
     if (msg.type === "done") {
