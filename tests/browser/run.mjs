@@ -174,17 +174,50 @@ async function open(page, url) {
 const fragmentLink = (base, specText, query = "") =>
   `${base}/${query}#spec=${Buffer.from(specText, "utf8").toString("base64url")}`;
 
-/** Waits until #plot has finished render number `after + 1` or later; returns its state. */
+/**
+ * Waits until the page has finished render number `after + 1` or later (`<body
+ * data-state>` "ready" or "error", `data-renders` counting them); returns #plot's state
+ * ("ok" | "error"), the page's, the render count and who rendered ("worker" | "page").
+ */
 async function renderedState(page, after = 0) {
   await page.waitForFunction(
     (n) => {
-      const plot = document.getElementById("plot");
-      return Number(plot.dataset.render || 0) > n && plot.dataset.state !== "rendering";
+      const { state, renders } = document.body.dataset;
+      return Number(renders || 0) > n && (state === "ready" || state === "error");
     },
     after,
     { timeout: RENDER_WAIT_MS, polling: 20 },
   );
-  return page.$eval("#plot", (plot) => ({ state: plot.dataset.state, render: Number(plot.dataset.render) }));
+  return page.evaluate(() => ({
+    state: document.getElementById("plot").dataset.state,
+    page: document.body.dataset.state,
+    render: Number(document.body.dataset.renders),
+    renderedBy: document.body.dataset.renderedBy,
+  }));
+}
+
+/**
+ * Counts, in the page's own thread (not its workers), every WebAssembly instantiation:
+ * `window.__instances`. Installed before any of the page's scripts run.
+ */
+async function countMainThreadInstances(page) {
+  await page.addInitScript(() => {
+    window.__instances = 0;
+    const wasm = window.WebAssembly;
+    wasm.Instance = new Proxy(wasm.Instance, {
+      construct(target, args, newTarget) {
+        window.__instances++;
+        return Reflect.construct(target, args, newTarget);
+      },
+    });
+    for (const name of ["instantiate", "instantiateStreaming"]) {
+      const original = wasm[name];
+      wasm[name] = function (...args) {
+        window.__instances++;
+        return original.apply(this, args);
+      };
+    }
+  });
 }
 
 /** The page's error box, as {kind, message, path, highlight, visible}. */
@@ -200,7 +233,7 @@ function pageError(page) {
 
 /** Replaces the editor's text the way typing would (an input event), then waits for it. */
 async function typeSpec(page, text) {
-  const before = await page.$eval("#plot", (plot) => Number(plot.dataset.render || 0));
+  const before = await page.evaluate(() => Number(document.body.dataset.renders || 0));
   await page.fill("#editor", text);
   return renderedState(page, before);
 }
@@ -222,6 +255,20 @@ function distinctColors(pngBytes) {
   for (let i = 0; i < image.data.length; i += 4) colors.add(image.data.readUInt32BE(i));
   return { colors: colors.size, width: image.width, height: image.height };
 }
+
+/**
+ * A scatter of 120 000 points given by `y` alone: 240 kB of JSON (under the 256 KiB up
+ * to which the page once rendered a link's spec on its own thread, without a limit),
+ * 0.2 to 0.4 s of rendering in the worker (several times LINK_LIMIT_MS) and 0.3 MB as a
+ * `#spec=` link.
+ */
+function heavyLinkSpec() {
+  const y = Array.from({ length: 120_000 }, (_, i) => i % 10);
+  return JSON.stringify({ title: "heavy link", series: [{ type: "scatter", y }] });
+}
+// The time limit the heavy link is opened with (`?timeout_ms=`); the spec typed after it
+// renders in a few milliseconds.
+const LINK_LIMIT_MS = 50;
 
 /** A deterministic spec far heavier than any 1 ms budget. */
 function heavySpec() {
@@ -292,9 +339,13 @@ async function main() {
         // A generous limit: this compares pictures; the limit has its own check, and a
         // busy two-core machine must not turn a big golden spec into a deadline error.
         await open(page, fragmentLink(base, spec.text, `?timeout_ms=${RENDER_WAIT_MS}`));
-        const { state } = await renderedState(page);
+        const { state, renderedBy } = await renderedState(page);
         if (state !== "ok") {
           problems.push(`${spec.name}: page state ${state}: ${JSON.stringify(await pageError(page))}`);
+          continue;
+        }
+        if (renderedBy !== "worker") {
+          problems.push(`${spec.name}: rendered by ${renderedBy}, not the worker`);
           continue;
         }
         const got = Buffer.from(await page.evaluate(() => window.plotbox.lastSvg), "utf8");
@@ -306,7 +357,7 @@ async function main() {
           problems.push(`${spec.name}: the SVG in #plot is not the module's SVG`);
           continue;
         }
-        // The first render of a load may run on the main thread; edits use the worker.
+        // ... and a second render through the worker gives the same bytes.
         const viaWorker = Buffer.from(
           await page.evaluate((text) => window.plotbox.client.render(text).then((r) => r.svg), spec.text),
           "utf8",
@@ -402,7 +453,7 @@ async function main() {
       const options = await page.$$eval("#examples option:not([disabled])", (os) => os.map((o) => o.textContent));
       expect(JSON.stringify(options) === JSON.stringify(examples.map((e) => String(e.name))), `menu ${options}`);
       const pick = examples.length - 1;
-      const before = await page.$eval("#plot", (plot) => Number(plot.dataset.render));
+      const before = await page.evaluate(() => Number(document.body.dataset.renders));
       await page.selectOption("#examples", String(pick));
       expect((await renderedState(page, before)).state === "ok", "the example did not render");
       const got = await page.evaluate(() => window.plotbox.lastSvg);
@@ -476,6 +527,74 @@ async function main() {
       expect(plot.colors >= 16, `the preview has only ${plot.colors} colors`);
       expect(served.colors >= 16, `the server's picture has only ${served.colors} colors`);
       return `${SCREENSHOT}: ${whole.width}x${whole.height}, ${whole.colors} colors; plot ${plot.colors}, server PNG ${served.colors}`;
+    });
+
+    await check("#spec= link renders through the worker: the page's thread never instantiates the module", async () => {
+      const own = await newPage();
+      await countMainThreadInstances(own);
+      const want = await serverRender(base, small);
+      await open(own, fragmentLink(base, small));
+      const got = await renderedState(own);
+      expect(got.page === "ready" && got.renderedBy === "worker", `page ${got.page}, rendered by ${got.renderedBy}`);
+      const seen = await own.evaluate(() => ({
+        instances: window.__instances,
+        pageRenders: window.plotbox.pageRenders,
+        answered: window.plotbox.client.answered,
+        svg: window.plotbox.lastSvg,
+      }));
+      expect(Buffer.from(seen.svg, "utf8").equals(want.body), "page SVG differs from the server's");
+      expect(seen.instances === 0, `the page's thread instantiated WebAssembly ${seen.instances} times`);
+      expect(seen.pageRenders === 0, `${seen.pageRenders} renders ran on the page's thread`);
+      // The probe and the link's spec.
+      expect(seen.answered >= 2, `the worker answered ${seen.answered} renders`);
+      // The counter sees a main-thread instantiation when there is one.
+      const after = await own.evaluate(async () => {
+        const glue = await import("/pkg/renderer_wasm.js");
+        glue.initSync({ module: await window.plotbox.client.module });
+        return window.__instances;
+      });
+      expect(after === 1, `a deliberate initSync on the page's thread counted ${after}`);
+      await own.close();
+      return `${seen.answered} worker answers, 0 main-thread instances`;
+    });
+
+    await check("#spec= link past the time limit: visible deadline error, worker replaced, page responsive, next render works", async () => {
+      const own = await newPage();
+      await countMainThreadInstances(own);
+      const heavy = heavyLinkSpec();
+      const link = fragmentLink(base, heavy, `?timeout_ms=${LINK_LIMIT_MS}`);
+      expect(link.length < 2_000_000, `the link is ${link.length} chars, over Chromium's URL limit`);
+      await open(own, link);
+      const got = await renderedState(own);
+      expect(got.page === "error" && got.state === "error", `page ${got.page}, #plot ${got.state}`);
+      const error = await pageError(own);
+      expect(error.visible, "the error box is hidden");
+      expect(error.kind === "deadline_exceeded", `error ${JSON.stringify(error)}`);
+      expect(error.message.includes(`${LINK_LIMIT_MS} ms`), `message ${JSON.stringify(error.message)}`);
+      const shownKind = await own.textContent("#error-kind");
+      expect(shownKind === "deadline_exceeded", `the page shows ${JSON.stringify(shownKind)}`);
+      const seen = await own.evaluate(() => ({
+        instances: window.__instances,
+        pageRenders: window.plotbox.pageRenders,
+        restarts: window.plotbox.client.restarts,
+      }));
+      expect(seen.instances === 0 && seen.pageRenders === 0,
+        `the page's thread rendered: ${seen.instances} instances, ${seen.pageRenders} renders`);
+      expect(seen.restarts >= 1, "the worker was not terminated and replaced");
+      // The page answers: a script runs, and a click reaches its handler.
+      expect((await own.evaluate(() => 6 * 7)) === 42, "the page does not evaluate scripts");
+      await own.check("#server-toggle");
+      expect(await own.isVisible("#server-figure"), "a click on 'render on server' did nothing");
+      await own.uncheck("#server-toggle");
+      // The next render, typed into the editor, is the server's picture.
+      const next = await typeSpec(own, small);
+      expect(next.page === "ready" && next.renderedBy === "worker", `next render: page ${next.page}, by ${next.renderedBy}`);
+      const svg = await own.evaluate(() => window.plotbox.lastSvg);
+      const want = await serverRender(base, small);
+      expect(Buffer.from(svg, "utf8").equals(want.body), "the next render differs from the server's");
+      expect(!(await pageError(own)).visible, "the deadline error is still shown");
+      await own.close();
+      return `${error.message}; ${seen.restarts} restart(s)`;
     });
 
     await check("a render past the time limit is stopped: deadline error, worker replaced, page alive", async () => {
@@ -579,7 +698,7 @@ async function main() {
       await open(fontsPage, fragmentLink(fb, CJK_SPEC, `?timeout_ms=${RENDER_WAIT_MS}`));
       const { state } = await renderedState(fontsPage);
       expect(state === "ok", `page state ${state}: ${JSON.stringify(await pageError(fontsPage))}`);
-      // The first picture (rendered on the page's thread) ...
+      // The first picture (rendered by the worker) ...
       const first = Buffer.from(await fontsPage.evaluate(() => window.plotbox.lastSvg), "utf8");
       expect(first.equals(want.svg.body), `first render: ${firstDifference(first, want.svg.body)}`);
       const shown = await pageWarnings(fontsPage);
