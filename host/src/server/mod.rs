@@ -111,6 +111,7 @@ pub enum ServeError {
 /// (target `plotbox::access`, `info`) is added unless the filter names it.
 pub fn serve(args: ServeArgs, log_filter: &str) -> Result<(), ServeError> {
     init_logging(args.log_format, log_filter);
+    bound_heap_retention();
     let renderer = Arc::new(backend::build(&args)?);
     let state = Arc::new(AppState::new(
         renderer,
@@ -210,6 +211,25 @@ pub async fn run(
             grace_s = grace.as_secs(),
             "grace period over; exiting with requests unfinished"
         ),
+    }
+}
+
+/// Makes glibc's malloc hand memory back instead of keeping it. Blocks of 128 KiB and
+/// larger are mapped and unmapped on their own, outside the arenas: glibc's default
+/// threshold (the same 128 KiB) rises to the largest block freed so far, up to 32 MiB,
+/// after which pictures and request bodies of a few hundred kB are carved from arenas
+/// shared by the render threads and freed from other threads, and the holes they left
+/// kept the server's RSS growing (59 MiB after 1,000 mixed requests, 69 MiB after
+/// 10,000; with the fixed threshold 47 and 41 MiB). Fixing it also stops the trim
+/// threshold from rising with it, so free memory at the top of a heap goes back too.
+fn bound_heap_retention() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt takes two integers and only changes glibc's tuning parameters;
+    // it is valid at any time, from any thread.
+    unsafe {
+        const THRESHOLD: libc::c_int = 128 * 1024;
+        libc::mallopt(libc::M_MMAP_THRESHOLD, THRESHOLD);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, THRESHOLD);
     }
 }
 

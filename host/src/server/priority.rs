@@ -3,7 +3,7 @@
 //! 503s) and other processes still get the CPU the moment they need it. Renders lose
 //! nothing when the machine is otherwise idle: niceness only matters under contention.
 //!
-//! The only unsafe code of the server: one `setpriority(2)` call.
+//! Its unsafe code is one `setpriority(2)` call.
 
 use std::cell::Cell;
 
