@@ -14,6 +14,12 @@ use std::time::Duration;
 
 mod healthcheck;
 
+// musl's own malloc cost the static binary up to a quarter of the server's throughput
+// (BENCHMARKS.md, "Container image: musl vs glibc"); glibc builds keep glibc's.
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     "\nmodule sha256 ",
