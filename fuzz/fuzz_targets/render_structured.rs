@@ -814,5 +814,10 @@ fn figure(f: &Figure) -> Value {
 
 fuzz_target!(|f: Figure| {
     let spec = serde_json::to_vec(&figure(&f)).expect("a Value always serializes");
+    // Triage: `PLOTBOX_FUZZ_DUMP=spec.json cargo fuzz run render_structured <artifact>`
+    // writes the document a finding rendered, ready for `regressions/`.
+    if let Some(path) = std::env::var_os("PLOTBOX_FUZZ_DUMP") {
+        std::fs::write(path, &spec).expect("PLOTBOX_FUZZ_DUMP names a writable file");
+    }
     common::render(&spec, common::format(f.format));
 });

@@ -276,11 +276,42 @@ pub type Values = Vec<Option<f64>>;
 
 /// One value of a data array or an axis bound: a number, or a string (an ISO 8601
 /// time, or a category name).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Datum {
     Number(f64),
     Text(String),
+}
+
+/// By hand rather than `#[serde(untagged)]`, whose error for anything else ("data did
+/// not match any variant of untagged enum Datum") names a Rust type instead of what
+/// the field takes.
+impl<'de> Deserialize<'de> for Datum {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DatumVisitor;
+        impl serde::de::Visitor<'_> for DatumVisitor {
+            type Value = Datum;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number, or a string (an ISO 8601 time or a category name)")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Datum, E> {
+                Ok(Datum::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Datum, E> {
+                Ok(Datum::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Datum, E> {
+                Ok(Datum::Number(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Datum, E> {
+                Ok(Datum::Text(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Datum, E> {
+                Ok(Datum::Text(v))
+            }
+        }
+        deserializer.deserialize_any(DatumVisitor)
+    }
 }
 
 impl Default for Datum {
@@ -896,5 +927,34 @@ series_struct! {
         /// Box width as a fraction of the slot (default 0.5), one number or one per box.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub widths: Option<ErrorAmount>,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{render, ErrorKind, Format};
+
+    #[test]
+    fn a_datum_that_is_neither_number_nor_string_is_refused_with_what_the_field_takes() {
+        let spec = br#"{"series": [{"type": "annotation", "text": "a", "xy": [null, 1]}]}"#;
+        let error = render(spec, Format::Svg).expect_err("null is not a coordinate");
+        assert_eq!(error.kind, ErrorKind::InvalidSpec);
+        assert_eq!(error.path.as_deref(), Some("/series/0/xy/0"));
+        assert!(
+            error.message.contains("expected a number, or a string"),
+            "{}",
+            error.message
+        );
+        assert!(!error.message.contains("untagged"), "{}", error.message);
+    }
+
+    #[test]
+    fn a_datum_takes_numbers_of_every_json_kind_and_strings() {
+        let spec = br#"{"axes": [
+            {"series": [{"type": "line", "x": [-3, 18446744073709551615, 0.5], "y": [1, 2, 3]}]},
+            {"series": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}]}]}"#;
+        if let Err(error) = render(spec, Format::Svg) {
+            panic!("{error:?}");
+        }
     }
 }
