@@ -1291,3 +1291,84 @@ async fn serve_keeps_its_compiled_module_in_cache_dir() {
     );
     assert!(cwasm(&other).is_empty());
 }
+
+// ---- plotbox healthcheck -----------------------------------------------------------
+
+/// `plotbox healthcheck ARGS` with PLOTBOX_ADDR set to `env_addr` (or unset).
+fn healthcheck(args: &[&str], env_addr: Option<&str>) -> std::process::Output {
+    let mut command = Command::new(binary());
+    command
+        .arg("healthcheck")
+        .args(args)
+        .env_remove("PLOTBOX_ADDR");
+    if let Some(addr) = env_addr {
+        command.env("PLOTBOX_ADDR", addr);
+    }
+    command.output().expect("run plotbox healthcheck")
+}
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn healthcheck_exits_0_on_a_running_server_and_1_on_a_closed_port() {
+    let server = Server::start(&[]);
+    let addr = server.addr.to_string();
+
+    let flag = healthcheck(&["--addr", &addr], None);
+    assert_eq!(flag.status.code(), Some(0), "{}", stderr_of(&flag));
+    let said = String::from_utf8_lossy(&flag.stdout);
+    assert!(
+        said.contains(&format!("http://{addr}/healthz answered 200")),
+        "{said}"
+    );
+
+    // From PLOTBOX_ADDR as a container sets it for `serve`, with the unspecified
+    // address the server would bind there: probed on loopback.
+    let any = format!("0.0.0.0:{}", server.addr.port());
+    let env = healthcheck(&[], Some(&any));
+    assert_eq!(env.status.code(), Some(0), "{}", stderr_of(&env));
+
+    // A port nobody listens on (bound, then released).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .to_string();
+    let refused = healthcheck(&["--addr", &closed, "--timeout-ms", "500"], None);
+    assert_eq!(refused.status.code(), Some(1));
+    let message = stderr_of(&refused);
+    assert!(
+        message.contains(&format!("http://{closed}/healthz: cannot connect")),
+        "{message}"
+    );
+}
+
+#[test]
+fn healthcheck_exits_1_on_a_non_200_answer_and_on_silence() {
+    use std::io::{Read, Write};
+    // A server that answers every probe with 503, then one that never answers.
+    let unhealthy = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let unhealthy_addr = unhealthy.local_addr().expect("address").to_string();
+    std::thread::spawn(move || {
+        for mut stream in unhealthy.incoming().map_while(Result::ok) {
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request);
+            let _ =
+                stream.write_all(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    let answer = healthcheck(&["--addr", &unhealthy_addr], None);
+    assert_eq!(answer.status.code(), Some(1));
+    let message = stderr_of(&answer);
+    assert!(message.contains("answered 503, not 200"), "{message}");
+
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let silent_addr = silent.local_addr().expect("address").to_string();
+    // Accepted (by the kernel's backlog) and held open without a byte of answer.
+    let silence = healthcheck(&["--addr", &silent_addr, "--timeout-ms", "300"], None);
+    drop(silent);
+    assert_eq!(silence.status.code(), Some(1));
+    let message = stderr_of(&silence);
+    assert!(message.contains("no answer within 300 ms"), "{message}");
+}
