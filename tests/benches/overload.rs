@@ -301,7 +301,7 @@ async fn render_once(sender: &mut Sender, template: &Template, stats: &Stats) ->
             if !whole {
                 return Answer::Lost(format!("200 without a whole PNG ({} bytes)", body.len()));
             }
-            if n % DECODE_EVERY == 0 {
+            if n.is_multiple_of(DECODE_EVERY) {
                 if let Err(what) = check_png(&body, template.width, template.height) {
                     return Answer::Lost(what);
                 }
