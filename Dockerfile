@@ -1,5 +1,5 @@
 # Multi-stage build of the plotbox image: a static (musl) `plotbox` binary FROM
-# scratch, about 20 MB (docker/README.md).
+# scratch, about 24 MB (docker/README.md).
 #
 #   docker build -t plotbox:latest .
 #
