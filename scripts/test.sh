@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what a fresh machine lacks (the
-# wasm32 target, wasm-bindgen-cli at the Cargo.lock version, binaryen, poppler-utils,
-# fonts-wqy-microhei, fonts-urw-base35, chromium, npm packages), builds the module
-# and the binary, then runs every check and test.
+# wasm32 and x86_64 musl targets, wasm-bindgen-cli at the Cargo.lock version, Debian's
+# binaryen, poppler-utils, fonts-wqy-microhei, fonts-urw-base35, chromium, docker.io and
+# musl-tools, the npm packages, kubernetes-validate from PyPI), builds the module and
+# the binary, then runs every check and test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +48,9 @@ python/run-tests.sh
 
 step "browser (headless chromium against plotbox serve)"
 tests/browser/run.sh
+
+step "container image (FROM scratch, static musl binary: built, run, /healthz and a render)"
+tests/docker/run.sh
 
 echo
 echo "all tests passed"
