@@ -9,7 +9,7 @@
 //! `head_length` and `head_width`, scaled by the text's size as `mutation_scale`).
 //! As in matplotlib, nothing is drawn when `xy` lies outside the axes.
 
-use super::series::Canvas;
+use super::series::{clip_segment, Canvas};
 use super::text_box as text_box_of;
 use super::theme::SeriesLook;
 use crate::scene::{Anchor, Baseline, Point, Rect, Scene, Shape, Stroke, Text};
@@ -20,6 +20,9 @@ const SHRINK: f64 = 2.0;
 /// The head's length and half-width, in text sizes.
 const HEAD_LENGTH: f64 = 0.4;
 const HEAD_WIDTH: f64 = 0.2;
+/// px from the annotated point (inside the axes) past which no canvas reaches: the
+/// largest is 10,000 px a side.
+const FAR: f64 = 1e5;
 
 /// Draws `a` on `canvas` in `look` (its color, font size and arrow width).
 pub fn draw(scene: &mut Scene, canvas: &Canvas, a: &AnnotationSeries, look: &SeriesLook) {
@@ -111,11 +114,16 @@ fn arrow_shapes(
         // The point is inside or at the text: matplotlib draws no arrow to speak of.
         return;
     }
-    let along = |t: f64| Point {
-        x: center.x + ux * t,
-        y: center.y + uy * t,
+    let start = Point {
+        x: center.x + ux * start_at,
+        y: center.y + uy * start_at,
     };
-    let (start, end) = (along(start_at), along(end_at));
+    // From the target rather than the centre: a text far away (1e19 px) would put the
+    // head kilopixels off by rounding.
+    let end = Point {
+        x: target.x - ux * shrink,
+        y: target.y - uy * shrink,
+    };
     let stroke = Stroke {
         color: look.color,
         width: look.line_width,
@@ -135,6 +143,17 @@ fn arrow_shapes(
         base
     } else {
         end
+    };
+    // The shaft of a text far outside the figure is cut to the part that can show: the
+    // rasterizer's fixed-point arithmetic overflows on coordinates near 1e19.
+    let reach = Rect {
+        x: target.x - FAR,
+        y: target.y - FAR,
+        w: 2.0 * FAR,
+        h: 2.0 * FAR,
+    };
+    let Some((start, line_end)) = clip_segment(start, line_end, reach) else {
+        return;
     };
     scene.push(
         None,
