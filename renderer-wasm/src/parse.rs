@@ -34,8 +34,88 @@ fn parse_json(bytes: &[u8]) -> Result<Value, RenderError> {
         } else {
             "not valid JSON"
         };
-        RenderError::invalid("", format!("{what}: {e}"))
+        // A document cut short is wrong as a whole; anything else is wrong where it is.
+        let path = if e.is_eof() {
+            String::new()
+        } else {
+            pointer_at(bytes, byte_offset(bytes, e.line(), e.column()))
+        };
+        RenderError::invalid(path, format!("{what}: {e}"))
     })
+}
+
+/// The byte offset of serde_json's 1-based line and column (a column counts bytes).
+fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b'\n')
+            .nth(line - 2)
+            .map_or(bytes.len(), |(i, _)| i + 1)
+    };
+    line_start.saturating_add(column).min(bytes.len())
+}
+
+/// The JSON Pointer of the value being read at byte `end` of a document that is
+/// well-formed up to there, so that a syntax error (`NaN`, `1e999`, broken UTF-8, a
+/// nesting too deep) inside a field names that field rather than the whole document.
+fn pointer_at(bytes: &[u8], end: usize) -> String {
+    enum Frame {
+        Array(usize),
+        /// The key being read or last read, and whether a key (not a value) comes next.
+        Object(Option<String>, bool),
+    }
+    let bytes = &bytes[..end.min(bytes.len())];
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < bytes.len() && bytes[j] != b'"' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object(key, wants_key @ true)) = stack.last_mut() {
+                    let raw = &bytes[start..j.min(bytes.len())];
+                    let quoted = [&b"\""[..], raw, &b"\""[..]].concat();
+                    *key = Some(
+                        serde_json::from_slice(&quoted)
+                            .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
+                    );
+                    *wants_key = j >= bytes.len();
+                }
+                i = j;
+            }
+            b'[' => stack.push(Frame::Array(0)),
+            b'{' => stack.push(Frame::Object(None, true)),
+            b']' | b'}' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(index)) => *index += 1,
+                Some(Frame::Object(key, wants_key)) => {
+                    *key = None;
+                    *wants_key = true;
+                }
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut pointer = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Array(index) => pointer = pointer_push(&pointer, index),
+            Frame::Object(Some(key), false) => pointer = pointer_push(&pointer, key),
+            Frame::Object(..) => break,
+        }
+    }
+    pointer
 }
 
 /// The slow path of [`parse_figure`]: finds the path of an error already seen.
@@ -252,6 +332,66 @@ mod tests {
             "]".repeat(100_000)
         );
         assert_eq!(err(&deep).kind, ErrorKind::InvalidSpec);
+    }
+
+    #[test]
+    fn syntax_errors_inside_a_field_point_at_the_field() {
+        let at = |json: &str| err(json).path.unwrap_or_default();
+        assert_eq!(at(r#"{"width": 1e999}"#), "/width");
+        assert_eq!(
+            at(r#"{"series": [{"type": "line", "y": [1, NaN]}]}"#),
+            "/series/0/y/1"
+        );
+        assert_eq!(
+            at("{\"axes\": [{\"series\": []},\n {\"title\": \"a\\\"\", \"x\": {\"min\": -inf}}]}"),
+            "/axes/1/x/min"
+        );
+        assert_eq!(at(r#"{"a/b": {"c~": [[1e400]]}}"#), "/a~1b/c~0/0/0");
+        let mut bad_utf8 = br#"{"title": "ab"#.to_vec();
+        bad_utf8.extend_from_slice(&[0xff, b'"', b'}']);
+        assert_eq!(
+            parse_figure(&bad_utf8)
+                .err()
+                .and_then(|e| e.path)
+                .as_deref(),
+            Some("/title")
+        );
+        let deep = format!(
+            r#"{{"series": [{{"type": "line", "y": {}1{}}}]}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert!(at(&deep).starts_with("/series/0/y/0/0"), "{}", at(&deep));
+        // Outside any field, in a key, and where the document is cut short, the
+        // document or the object is at fault.
+        assert_eq!(at("1e999"), "");
+        assert_eq!(at(r#"{"series": [], "ti\u00e9": 1e999}"#), "/ti\u{e9}");
+        assert_eq!(
+            at(r#"{"axes": [{"title": 1e999, "x": 1}]}"#),
+            "/axes/0/title"
+        );
+        assert_eq!(at(r#"{"series": [1, 2"#), "");
+    }
+
+    #[test]
+    fn numbers_serde_quotes_are_printed_short() {
+        for (json, path) in [
+            (r#"{"width": 1e308}"#, "/width"),
+            (
+                r#"{"subplots": {"rows": 18446744073709551616, "cols": 1}}"#,
+                "/subplots/rows",
+            ),
+            (r#"{"height": -9223372036854775808}"#, "/height"),
+        ] {
+            let e = err(json);
+            assert_eq!(e.path.as_deref(), Some(path), "{json}");
+            let longest = e
+                .message
+                .split(|c: char| !c.is_ascii_digit())
+                .map(str::len)
+                .max();
+            assert!(longest < Some(20), "{}", e.message);
+        }
     }
 
     #[test]
