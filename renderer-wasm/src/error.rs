@@ -126,9 +126,50 @@ pub fn short_number(v: f64) -> String {
     }
 }
 
+/// A string from the spec as an error message quotes it, in backquotes: whole up to 40
+/// characters, else its start and its length, so that a megabyte name does not make a
+/// megabyte message.
+pub fn quote_excerpt(text: &str) -> String {
+    const LONGEST: usize = 40;
+    match text.char_indices().nth(LONGEST) {
+        None => format!("`{text}`"),
+        Some((end, _)) => format!(
+            "`{}...` ({} characters)",
+            &text[..end],
+            text.chars().count()
+        ),
+    }
+}
+
+/// A whole number from the spec (a size, a count) as an error message prints it: as it
+/// is up to 15 digits, else as [`short_number`] prints it (`1.8446744073709552e19`).
+pub fn short_integer(n: u64) -> String {
+    if n < 1_000_000_000_000_000 {
+        n.to_string()
+    } else {
+        short_number(n as f64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::short_number;
+    use super::{short_integer, short_number};
+
+    #[test]
+    fn long_strings_are_quoted_by_their_start() {
+        assert_eq!(super::quote_excerpt("tab:blue"), "`tab:blue`");
+        let long = "é".repeat(100_000);
+        let quoted = super::quote_excerpt(&long);
+        assert!(quoted.ends_with("...` (100000 characters)"), "{quoted}");
+        assert!(quoted.chars().count() < 80, "{quoted}");
+    }
+
+    #[test]
+    fn short_integer_keeps_counts_and_shortens_u64_extremes() {
+        assert_eq!(short_integer(10_000), "10000");
+        assert_eq!(short_integer(999_999_999_999_999), "999999999999999");
+        assert_eq!(short_integer(u64::MAX), "1.8446744073709552e19");
+    }
 
     #[test]
     fn short_number_prints_extremes_in_scientific_notation() {

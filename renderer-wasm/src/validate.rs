@@ -14,7 +14,7 @@
 //! wrong about a spec, such as a log axis without positive data, is found here.
 
 use crate::color;
-use crate::error::{pointer_push, short_number, RenderError};
+use crate::error::{pointer_push, quote_excerpt, short_integer, short_number, RenderError};
 use crate::fonts::{FamilyId, FontLibrary};
 use crate::layout::axis::{self, Limits as AxisLimits};
 use crate::layout::series;
@@ -131,7 +131,10 @@ pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigu
         if version != 1 {
             return Err(RenderError::invalid(
                 "/version",
-                format!("spec version {version} is not supported; only 1 exists"),
+                format!(
+                    "spec version {} is not supported; only 1 exists",
+                    short_integer(version)
+                ),
             ));
         }
     }
@@ -242,7 +245,11 @@ pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigu
         Some(Subplots { rows, cols }) => {
             if rows == 0 || cols == 0 {
                 return Err(RenderError::invalid(
-                    "/subplots",
+                    if rows == 0 {
+                        "/subplots/rows"
+                    } else {
+                        "/subplots/cols"
+                    },
                     "subplots needs at least 1 row and 1 column",
                 ));
             }
@@ -251,7 +258,10 @@ pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigu
                 return Err(RenderError::too_large(
                     "/subplots",
                     format!(
-                        "{rows}x{cols} subplots is {cells} cells; the limit is {}",
+                        "{}x{} subplots is {} cells; the limit is {}",
+                        short_integer(rows),
+                        short_integer(cols),
+                        short_integer(cells),
                         limits.max_axes
                     ),
                 ));
@@ -259,7 +269,12 @@ pub fn validate(figure: Figure, scale: f64, limits: &Limits) -> Result<ValidFigu
             if axes.len() as u64 > cells {
                 return Err(RenderError::invalid(
                     "/axes",
-                    format!("{} axes do not fit a {rows}x{cols} grid", axes.len()),
+                    format!(
+                        "{} axes do not fit a {}x{} grid",
+                        axes.len(),
+                        short_integer(rows),
+                        short_integer(cols)
+                    ),
                 ));
             }
             (rows as usize, cols as usize)
@@ -308,7 +323,8 @@ fn font_family(fonts: &FontLibrary, path: &str, name: &str) -> Result<FamilyId, 
         RenderError::invalid(
             path,
             format!(
-                "font family `{name}` is not available; the fonts are: {}",
+                "font family {} is not available; the fonts are: {}",
+                quote_excerpt(name),
                 fonts.family_names().join(", ")
             ),
         )
@@ -427,7 +443,11 @@ fn canvas_side(
     if side > limits.max_side {
         return Err(RenderError::too_large(
             path,
-            format!("{side} px; the limit is {}", limits.max_side),
+            format!(
+                "{} px; the limit is {}",
+                short_integer(side),
+                limits.max_side
+            ),
         ));
     }
     Ok(side)
@@ -797,7 +817,11 @@ fn check_series(base: &str, series: &Series, budget: &mut Budget<'_>) -> Result<
                     if *n > budget.limits.max_bins {
                         return Err(RenderError::too_large(
                             format!("{base}/bins"),
-                            format!("{n} bins; the limit is {}", budget.limits.max_bins),
+                            format!(
+                                "{} bins; the limit is {}",
+                                short_integer(*n),
+                                budget.limits.max_bins
+                            ),
                         ));
                     }
                 }
@@ -1156,7 +1180,7 @@ fn parse_color(path: &str, text: &str) -> Result<Color, RenderError> {
     color::parse(text).ok_or_else(|| {
         RenderError::invalid(
             path,
-            format!("`{text}` is not a color (use a matplotlib name like `tab:blue` or `C0`, or hex like `#1f77b4`)"),
+            format!("{} is not a color (use a matplotlib name like `tab:blue` or `C0`, or hex like `#1f77b4`)", quote_excerpt(text)),
         )
     })
 }

@@ -239,7 +239,11 @@ fn axes_rules_point_at_the_axis() {
     );
     assert_invalid(
         r#"{"subplots": {"rows": 0, "cols": 1}, "axes": [{"series": []}]}"#,
-        "/subplots",
+        "/subplots/rows",
+    );
+    assert_invalid(
+        r#"{"subplots": {"rows": 2, "cols": 0}, "axes": [{"series": []}]}"#,
+        "/subplots/cols",
     );
 }
 
