@@ -5,6 +5,7 @@
 //! an `invalid_spec` (400) whose message names the query parameter; it has no `path`,
 //! because `path` points into the spec document and the parameter is not in it.
 
+use renderer_wasm::error::short_number;
 use renderer_wasm::{ErrorKind, Format};
 
 use crate::RenderFailure;
@@ -57,7 +58,8 @@ impl RenderQuery {
                 return Err(RenderFailure::new(
                     ErrorKind::InvalidSpec,
                     format!(
-                        "query parameter `format` must be `svg`, `png` or `pdf`, got {other:?}"
+                        "query parameter `format` must be `svg`, `png` or `pdf`, got {}",
+                        echo(other)
                     ),
                 ))
             }
@@ -100,11 +102,29 @@ fn parse_scale(text: &str) -> Result<f64, RenderFailure> {
         _ => Err(RenderFailure::new(
             ErrorKind::InvalidSpec,
             format!(
-                "query parameter `scale` must be a number from {} to {}, got {text:?}",
+                "query parameter `scale` must be a number from {} to {}, got {}",
                 SCALE_RANGE.start(),
-                SCALE_RANGE.end()
+                SCALE_RANGE.end(),
+                echo(text)
             ),
         )),
+    }
+}
+
+/// A query value as an error message quotes it: a number in its short form (`1e308`,
+/// not its digits), anything else cut to 16 characters (too few for a run of digits to
+/// pass for a number), since the value can be as long as the URL.
+fn echo(text: &str) -> String {
+    const LONGEST: usize = 16;
+    match text.trim().parse::<f64>() {
+        Ok(number) if text.trim().len() > LONGEST || number.abs() >= 1e15 => {
+            format!("{:?}", short_number(number))
+        }
+        _ if text.chars().count() > LONGEST => {
+            let start: String = text.chars().take(LONGEST).collect();
+            format!("{start:?}... ({} bytes)", text.len())
+        }
+        _ => format!("{text:?}"),
     }
 }
 
@@ -292,6 +312,25 @@ mod tests {
             )),
             Ok(Format::Png { scale: 1.0 })
         );
+    }
+
+    #[test]
+    fn bad_query_values_are_quoted_short() {
+        let message = |query: &str| {
+            RenderQuery::parse(query)
+                .output_format(None)
+                .err()
+                .map(|e| e.message().to_owned())
+                .unwrap_or_default()
+        };
+        let m = message("scale=18446744073709551615");
+        assert!(m.ends_with("got \"1.8446744073709552e19\""), "{m}");
+        let m = message(&format!("scale={}", "9".repeat(100_000)));
+        assert!(m.ends_with("got \"inf\""), "{m}");
+        let m = message(&format!("format={}", "x".repeat(100_000)));
+        assert!(m.len() < 200 && m.ends_with("(100000 bytes)"), "{m}");
+        assert!(message("scale=abc").ends_with("got \"abc\""));
+        assert!(message("scale=0").ends_with("got \"0\""));
     }
 
     #[test]
