@@ -10,6 +10,49 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// `Deserialize` for an enum whose variants are told apart by their JSON shape, as
+/// `#[serde(untagged)]` would, but with errors a spec author can act on: a value of a
+/// variant's shape that fails inside (an unknown field of an object, a string in an
+/// array of numbers) gets that variant's error, and a value of no variant's shape gets
+/// "expected <what>, got <value>", instead of serde's "data did not match any variant
+/// of untagged enum <Rust type>" for both.
+macro_rules! deserialize_one_of {
+    ($enum:ident, $expecting:literal, $($variant:ident($inner:ty) if $shape:pat),+ $(,)?) => {
+        impl<'de> Deserialize<'de> for $enum {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let value = serde_json::Value::deserialize(deserializer)?;
+                $(
+                    if matches!(value, $shape) {
+                        return <$inner>::deserialize(&value)
+                            .map($enum::$variant)
+                            .map_err(D::Error::custom);
+                    }
+                )+
+                Err(D::Error::custom(format!(
+                    "expected {}, got {}",
+                    $expecting,
+                    describe_json(&value)
+                )))
+            }
+        }
+    };
+}
+
+/// A JSON value as an error message names it: its kind, or a short form of a scalar.
+fn describe_json(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "null".into(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        serde_json::Value::Number(n) => n
+            .as_f64()
+            .map_or_else(|| n.to_string(), crate::error::short_number),
+        serde_json::Value::String(_) => "a string".into(),
+        serde_json::Value::Array(_) => "an array".into(),
+        serde_json::Value::Object(_) => "an object".into(),
+    }
+}
+
 /// One figure: a canvas holding one or more axes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -159,12 +202,19 @@ pub enum Scale {
 }
 
 /// `bar_label`: `true` (the value, as `{:g}`), or a format and a position.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum BarLabel {
     On(bool),
     Styled(BarLabelStyle),
 }
+
+deserialize_one_of!(
+    BarLabel,
+    "true, false or an object with fmt and position",
+    On(bool) if serde_json::Value::Bool(_),
+    Styled(BarLabelStyle) if serde_json::Value::Object(_),
+);
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -615,12 +665,19 @@ series_struct! {
 }
 
 /// Histogram bins: a count, or explicit ascending edges.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Bins {
     Count(u64),
     Edges(Vec<f64>),
 }
+
+deserialize_one_of!(
+    Bins,
+    "a number of bins or an array of ascending bin edges",
+    Count(u64) if serde_json::Value::Number(_),
+    Edges(Vec<f64>) if serde_json::Value::Array(_),
+);
 
 series_struct! {
 /// `ax.hist`
@@ -695,12 +752,19 @@ series_struct! {
 }
 
 /// An error amount: one number for all points, or one per point.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ErrorAmount {
     All(f64),
     PerPoint(Values),
 }
+
+deserialize_one_of!(
+    ErrorAmount,
+    "a number for every point or an array of one number per point",
+    All(f64) if serde_json::Value::Number(_),
+    PerPoint(Values) if serde_json::Value::Array(_),
+);
 
 series_struct! {
 /// `ax.errorbar`
@@ -946,6 +1010,76 @@ mod tests {
             error.message
         );
         assert!(!error.message.contains("untagged"), "{}", error.message);
+    }
+
+    fn invalid_spec_message(spec: &[u8], path: &str) -> String {
+        let error = render(spec, Format::Svg).expect_err("an invalid spec");
+        assert_eq!(error.kind, ErrorKind::InvalidSpec, "{error:?}");
+        assert_eq!(error.path.as_deref(), Some(path), "{error:?}");
+        assert!(!error.message.contains("untagged"), "{}", error.message);
+        error.message
+    }
+
+    #[test]
+    fn a_value_of_no_variants_shape_is_refused_with_what_the_field_takes() {
+        let message = invalid_spec_message(
+            br#"{"series": [{"type": "hist", "values": [1, 2], "bins": "auto"}]}"#,
+            "/series/0/bins",
+        );
+        assert_eq!(
+            message,
+            "expected a number of bins or an array of ascending bin edges, got a string"
+        );
+        let message = invalid_spec_message(
+            br#"{"series": [{"type": "errorbar", "y": [1, 2], "yerr": "5%"}]}"#,
+            "/series/0/yerr",
+        );
+        assert_eq!(
+            message,
+            "expected a number for every point or an array of one number per point, got a string"
+        );
+        let message = invalid_spec_message(
+            br#"{"series": [{"type": "bar", "x": ["a"], "y": [1], "bar_label": "yes"}]}"#,
+            "/series/0/bar_label",
+        );
+        assert_eq!(
+            message,
+            "expected true, false or an object with fmt and position, got a string"
+        );
+    }
+
+    #[test]
+    fn a_value_of_a_variants_shape_gets_that_variants_own_error() {
+        let message = invalid_spec_message(
+            br#"{"series": [{"type": "hist", "values": [1, 2], "bins": [0, "one", 2]}]}"#,
+            "/series/0/bins",
+        );
+        assert!(message.contains("expected f64"), "{message}");
+        let message = invalid_spec_message(
+            br#"{"series": [{"type": "bar", "x": ["a"], "y": [1], "bar_label": {"fmt": "{:g}", "colour": "red"}}]}"#,
+            "/series/0/bar_label",
+        );
+        assert!(message.contains("unknown field `colour`"), "{message}");
+        let message = invalid_spec_message(
+            br#"{"series": [{"type": "hist", "values": [1, 2], "bins": 2.5}]}"#,
+            "/series/0/bins",
+        );
+        assert!(message.contains("2.5"), "{message}");
+    }
+
+    #[test]
+    fn every_variant_still_parses() {
+        for spec in [
+            &br#"{"series": [{"type": "hist", "values": [1, 2, 3], "bins": 3}]}"#[..],
+            br#"{"series": [{"type": "hist", "values": [1, 2, 3], "bins": [0, 1.5, 3]}]}"#,
+            br#"{"series": [{"type": "errorbar", "y": [1, 2], "yerr": 0.5, "xerr": [0.1, null]}]}"#,
+            br#"{"series": [{"type": "bar", "x": ["a"], "y": [1], "bar_label": true}]}"#,
+            br#"{"series": [{"type": "bar", "x": ["a"], "y": [1], "bar_label": {"fmt": "{:.1f}"}}]}"#,
+        ] {
+            if let Err(error) = render(spec, Format::Svg) {
+                panic!("{}: {error:?}", String::from_utf8_lossy(spec));
+            }
+        }
     }
 
     #[test]
