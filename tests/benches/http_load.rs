@@ -17,7 +17,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,6 +26,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
+use plotbox_e2e::ServeProcess;
 
 const CONCURRENCY: [usize; 3] = [1, 2, 16];
 const WARM_UP_REQUESTS: u64 = 50;
@@ -45,7 +45,9 @@ fn main() {
 
     let same_spec = std::env::var("PLOTBOX_BENCH_SAME_SPEC").is_ok_and(|v| v == "1");
     let cache_mb = if same_spec { "8" } else { "0" };
-    let server = Server::start(cache_mb, &extra_args);
+    let mut args = vec!["--cache-mb".to_owned(), cache_mb.to_owned()];
+    args.extend(extra_args.iter().cloned());
+    let server = ServeProcess::start(&args);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -215,45 +217,5 @@ impl Cell {
         }
         result.elapsed = started.elapsed();
         result
-    }
-}
-
-/// The `plotbox serve` under test, on a free port; killed when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Server {
-    fn start(cache_mb: &str, extra_args: &[String]) -> Server {
-        let binary = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/plotbox");
-        assert!(
-            binary.is_file(),
-            "build it first: cargo build --release -p plotbox-host"
-        );
-        let mut child = Command::new(&binary)
-            .args(["serve", "--addr", "127.0.0.1:0", "--cache-mb", cache_mb])
-            .args(extra_args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start plotbox serve");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
-            .expect("read the address");
-        let addr = line
-            .trim()
-            .strip_prefix("plotbox listening on http://")
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        Server { child, addr }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

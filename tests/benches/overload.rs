@@ -22,8 +22,7 @@
 //! `PLOTBOX_OVERLOAD_SERVER_ARGS` adds flags to `plotbox serve`.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -33,6 +32,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
+use plotbox_e2e::ServeProcess;
 
 /// How often the health client asks.
 const HEALTH_PERIOD: Duration = Duration::from_millis(50);
@@ -56,7 +56,12 @@ fn main() {
     let scratch = std::env::temp_dir().join(format!("plotbox-overload-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).expect("scratch folder");
-    let server = Server::start(&scratch, &extra_args);
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "--cache-dir".into(),
+        scratch.join("module-cache").into_os_string(),
+    ];
+    args.extend(extra_args.iter().map(Into::into));
+    let server = ServeProcess::start(&args);
     let template = Arc::new(Template::w1());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -68,7 +73,7 @@ fn main() {
     let queue = metric(&metrics, "plotbox_queue_capacity").unwrap_or(0.0) as usize;
     println!(
         "overload: pid {} on {}, {workers} workers, queue {queue}, {}",
-        server.child.id(),
+        server.pid(),
         server.addr,
         extra_args.join(" ")
     );
@@ -533,45 +538,4 @@ async fn get_text(addr: SocketAddr, path: &str) -> String {
 fn metric(text: &str, series: &str) -> Option<f64> {
     text.lines()
         .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
-}
-
-/// The `plotbox serve` under test, on a free port; killed when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Server {
-    fn start(scratch: &Path, extra_args: &[String]) -> Server {
-        let binary = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/plotbox");
-        assert!(
-            binary.is_file(),
-            "build it first: cargo build --release -p plotbox-host"
-        );
-        let mut child = Command::new(&binary)
-            .args(["serve", "--addr", "127.0.0.1:0", "--cache-dir"])
-            .arg(scratch.join("module-cache"))
-            .args(extra_args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start plotbox serve");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
-            .expect("read the address");
-        let addr = line
-            .trim()
-            .strip_prefix("plotbox listening on http://")
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        Server { child, addr }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

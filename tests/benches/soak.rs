@@ -28,8 +28,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -39,6 +38,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
+use plotbox_e2e::ServeProcess;
 use serde_json::Value;
 
 /// The server's render deadline: far above any render of the mix (W2 PNG, the slowest,
@@ -73,7 +73,14 @@ fn main() {
     let scratch = std::env::temp_dir().join(format!("plotbox-soak-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).expect("scratch folder");
-    let server = Server::start(&scratch, &extra_args);
+    let module_cache = scratch.join("module-cache");
+    let mut args: Vec<std::ffi::OsString> = ["--timeout-ms", TIMEOUT_MS, "--memory-mb", MEMORY_MB]
+        .iter()
+        .map(Into::into)
+        .collect();
+    args.extend(["--cache-dir".into(), module_cache.into_os_string()]);
+    args.extend(extra_args.iter().map(Into::into));
+    let server = ServeProcess::start(&args);
     let mix = Arc::new(Mix::new());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -83,15 +90,15 @@ fn main() {
     println!(
         "soak: {renders} requests at concurrency {concurrency} against pid {} ({}), \
          --timeout-ms {TIMEOUT_MS} --memory-mb {MEMORY_MB} {}",
-        server.child.id(),
+        server.pid(),
         server.addr,
         extra_args.join(" ")
     );
-    let before = Memory::read(server.child.id());
+    let before = Memory::read(server.pid());
     let started = Instant::now();
     let outcome = runtime.block_on(run(
         server.addr,
-        server.child.id(),
+        server.pid(),
         renders,
         concurrency,
         Arc::clone(&mix),
@@ -965,47 +972,4 @@ async fn fetch_metrics(addr: SocketAddr) -> String {
 fn metric(text: &str, series: &str) -> Option<f64> {
     text.lines()
         .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
-}
-
-/// The `plotbox serve` under test, on a free port; killed when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Server {
-    fn start(scratch: &Path, extra_args: &[String]) -> Server {
-        let binary = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/plotbox");
-        assert!(
-            binary.is_file(),
-            "build it first: cargo build --release -p plotbox-host"
-        );
-        let mut child = Command::new(&binary)
-            .args(["serve", "--addr", "127.0.0.1:0", "--timeout-ms", TIMEOUT_MS])
-            .args(["--memory-mb", MEMORY_MB])
-            .arg("--cache-dir")
-            .arg(scratch.join("module-cache"))
-            .args(extra_args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start plotbox serve");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
-            .expect("read the address");
-        let addr = line
-            .trim()
-            .strip_prefix("plotbox listening on http://")
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        Server { child, addr }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

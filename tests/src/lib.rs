@@ -1,8 +1,11 @@
 //! Helpers shared by the end-to-end tests in `tests/` (the tests themselves are there).
 
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::time::SystemTime;
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, OnceLock};
+use std::time::{Duration, SystemTime};
 
 /// The binary under test, `target/release/plotbox`, checked to be up to date.
 ///
@@ -100,4 +103,84 @@ pub fn scratch(suite: &str, test: &str) -> PathBuf {
         panic!("scratch folder {}: {error}", dir.display());
     }
     dir
+}
+
+/// `plotbox serve --addr 127.0.0.1:0` with its standard output piped, for
+/// [`listening_address`]; the caller adds its flags, environment and standard error.
+pub fn serve_command() -> Command {
+    let mut command = Command::new(binary());
+    command
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped());
+    command
+}
+
+/// Waits (at most `within`) for a server started from [`serve_command`] to print the
+/// address it bound. A server that exits or stays silent is killed, and the caller
+/// fails with `describe_failure()` (say, its log) in the message.
+pub fn listening_address(
+    child: &mut Child,
+    within: Duration,
+    describe_failure: impl FnOnce() -> String,
+) -> SocketAddr {
+    let Some(stdout) = child.stdout.take() else {
+        panic!("the server's stdout was not piped");
+    };
+    // A thread, so that a server that never prints cannot block the caller past `within`.
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(addr) = line.strip_prefix("plotbox listening on http://") {
+                let _ = sender.send(addr.trim().to_owned());
+            }
+        }
+    });
+    match receiver
+        .recv_timeout(within)
+        .map(|addr| addr.parse::<SocketAddr>())
+    {
+        Ok(Ok(addr)) => addr,
+        Ok(Err(error)) => {
+            let _ = child.kill();
+            panic!("the server printed an address that does not parse ({error})")
+        }
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "the server printed no address within {within:?}:\n{}",
+                describe_failure()
+            )
+        }
+    }
+}
+
+/// A `plotbox serve` for the benches: its log discarded, killed when dropped.
+pub struct ServeProcess {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl ServeProcess {
+    /// `plotbox serve --addr 127.0.0.1:0 ARGS`, once it listens.
+    pub fn start<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> ServeProcess {
+        let mut child = serve_command()
+            .args(args)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start plotbox serve: {error}"));
+        let addr = listening_address(&mut child, Duration::from_secs(120), String::new);
+        ServeProcess { child, addr }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -12,11 +12,10 @@
 //! Build the server first: `cargo build --release -p plotbox-host`.
 
 use std::collections::{BTreeSet, VecDeque};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, Arc, Mutex};
+use std::process::Child;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -27,7 +26,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 
-use plotbox_e2e::{binary, scratch};
+use plotbox_e2e::{listening_address, scratch, serve_command};
 
 /// Every answer must arrive within this: twice the server's `--timeout-ms`.
 const ANSWER_LIMIT: Duration = Duration::from_secs(2);
@@ -47,15 +46,14 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
-        let binary = binary();
         let dir = scratch("hostile_http", "server");
         let log = dir.join("server.log");
         let log_file = std::fs::File::create(&log).expect("create the server log file");
         // The compiled module is cached where the other HTTP tests cache it, so that
         // the server starts in well under a second when they have run.
         let cache_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plotbox-cache");
-        let mut child = Command::new(&binary)
-            .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json"])
+        let mut child = serve_command()
+            .args(["--log-format", "json"])
             .args([
                 "--timeout-ms",
                 DEADLINE_MS,
@@ -66,29 +64,12 @@ impl Server {
             ])
             .arg("--cache-dir")
             .arg(&cache_dir)
-            .stdout(Stdio::piped())
             .stderr(log_file)
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(addr) = line.strip_prefix("plotbox listening on http://") {
-                    let _ = sender.send(addr.trim().to_owned());
-                }
-            }
+            .expect("start plotbox serve");
+        let addr = listening_address(&mut child, Duration::from_secs(120), || {
+            std::fs::read_to_string(&log).unwrap_or_default()
         });
-        let addr = match receiver.recv_timeout(Duration::from_secs(120)) {
-            Ok(addr) => addr.parse().expect("a socket address after `listening on`"),
-            Err(_) => {
-                let _ = child.kill();
-                panic!(
-                    "the server printed no address; log:\n{}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                );
-            }
-        };
         Server { child, addr, log }
     }
 

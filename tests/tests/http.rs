@@ -1,16 +1,15 @@
 //! `plotbox serve` end to end: the real binary on a free loopback port, driven over
 //! real HTTP with hyper's client, stopped by each test.
 //!
-//! Build the server first: `cargo build --release -p plotbox-host` (the tests run
-//! `target/release/plotbox`; cargo does not build another package's binary for them).
+//! The tests run `target/release/plotbox` (cargo does not build another package's
+//! binary for them): `scripts/test.sh` builds it first, and `plotbox_e2e::binary`
+//! fails a test that would run a binary older than its sources.
 
-use plotbox_e2e::binary;
+use plotbox_e2e::{binary, listening_address, serve_command};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::process::{Child, Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -37,41 +36,23 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Server {
     fn start(extra: &[&str]) -> Server {
-        let binary = binary();
         let log = std::env::temp_dir().join(format!(
             "plotbox-http-test-{}-{}.log",
             std::process::id(),
             next_id()
         ));
         let log_file = std::fs::File::create(&log).expect("create the server log file");
-        let mut child = Command::new(&binary)
-            .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json"])
+        let mut child = serve_command()
+            .args(["--log-format", "json"])
             .args(extra)
             // Keep the tests' compile cache out of the user's home.
             .env("PLOTBOX_CACHE_DIR", test_cache_dir())
-            .stdout(Stdio::piped())
             .stderr(log_file)
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(addr) = line.strip_prefix("plotbox listening on http://") {
-                    let _ = sender.send(addr.trim().to_owned());
-                }
-            }
+            .expect("start plotbox serve");
+        let addr = listening_address(&mut child, START_TIMEOUT, || {
+            std::fs::read_to_string(&log).unwrap_or_default()
         });
-        let addr = match receiver.recv_timeout(START_TIMEOUT) {
-            Ok(addr) => addr.parse().expect("a socket address after `listening on`"),
-            Err(_) => {
-                let _ = child.kill();
-                panic!(
-                    "the server printed no address within {START_TIMEOUT:?}; log:\n{}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                );
-            }
-        };
         Server { child, addr, log }
     }
 
