@@ -1,7 +1,7 @@
 // The playground page: a JSON spec editor whose preview is rendered in this browser by
 // the same renderer module the server runs, in a worker under a time limit (never on
-// this thread, so no spec, however crafted, can freeze the page; the one exception is a
-// headless snapshot whose virtual clock stalls workers, see workerStalls), with the
+// this thread, so no spec, however crafted, can freeze the page; the one exception is
+// headless Chromium, whose snapshots stall workers, see firstRenderHere), with the
 // server's PNG beside it on request. Only the server's public routes are used:
 // /pkg/* (the module), /fonts and /fonts/files/* (the operator's fonts, which every
 // render here gets too), /examples.json, /render, /healthz, /schema.json.
@@ -14,10 +14,6 @@ import { specFromUrl, urlWithSpec } from "./share.js";
 const MODULE_URL = "/pkg/renderer_wasm_bg.wasm";
 // Its wasm-bindgen glue, which the worker imports too.
 const GLUE_URL = "/pkg/renderer_wasm.js";
-// The fixed render that tells whether the worker computes at all (see workerStalls),
-// and its own time limit, which no link can change: a few milliseconds in any browser.
-const PROBE_SPEC = '{"series":[{"type":"line","y":[0,1]}]}';
-const PROBE_LIMIT_MS = 3000;
 const PREVIEW_DEBOUNCE_MS = 150;
 const DEFAULT_TIMEOUT_MS = 2000;
 // Browsers cap URL length (Chromium at 2 MB); past this the share link is left alone.
@@ -77,35 +73,21 @@ const client = new RenderClient({
 });
 
 /**
- * Whether this page runs where workers do not compute: `chromium --dump-dom
- * --virtual-time-budget` (and DevTools' virtual time) runs the page's clock forward while
- * a dedicated worker's JavaScript barely runs, so a worker's render never answers before
- * the snapshot is taken, and its time limit, counted on that clock, strikes first. A
- * fixed two-point spec, which any browser renders in milliseconds, is given
- * PROBE_LIMIT_MS in the worker; only when it runs out does the page render its first
- * picture on this thread. Nothing in a link decides this (the probe's spec and limit
- * are fixed, `?timeout_ms=` does not apply to it), so no link can steer its spec onto
- * this thread.
+ * Whether the first picture of this page load is drawn on this thread: only in headless
+ * Chromium (its user agent says "HeadlessChrome"). Its snapshots (`chromium --dump-dom
+ * --virtual-time-budget`) run the page's clock forward while a dedicated worker's
+ * JavaScript barely runs, so a worker's answer never arrives before the snapshot is
+ * taken. Deciding by a worker's answer time instead (a fixed probe spec under a limit)
+ * was tried and raced: sometimes the probe answered and the real render still did not.
+ * A visitor's browser does not call itself HeadlessChrome, and nothing in a link
+ * changes the user agent, so no link can put its spec on a visitor's page thread.
  */
-async function workerStalls() {
-  try {
-    // What the page downloads itself (the module, compiled here, and the fonts) does
-    // not count: the probe starts when the worker has everything it needs.
-    await Promise.all([client.module, client.fonts]);
-    await client.render(PROBE_SPEC, { limitMs: PROBE_LIMIT_MS });
-    return false;
-  } catch (failure) {
-    // Any other failure (no module, a worker that cannot start) is the worker path's
-    // to report.
-    return failure instanceof RenderFailure && failure.kind === "deadline_exceeded";
-  }
-}
-const firstRenderHere = workerStalls();
+const firstRenderHere = Promise.resolve(navigator.userAgent.includes("HeadlessChrome"));
 
 const state = {
   previewGen: 0,
   renders: 0,
-  // Renders of this page load that ran on this thread (see workerStalls).
+  // Renders of this page load that ran on this thread (see firstRenderHere).
   pageRenders: 0,
   lastSvg: null,
   lastWarnings: [],
@@ -124,7 +106,7 @@ window.plotbox = {
   get lastWarnings() {
     return state.lastWarnings;
   },
-  /** Renders of this page load that ran on the page's thread: 0 unless workerStalls. */
+  /** Renders of this page load that ran on the page's thread: 0 except in headless Chromium (see firstRenderHere). */
   get pageRenders() {
     return state.pageRenders;
   },
@@ -258,7 +240,7 @@ function setPageState(name) {
 }
 
 /**
- * `renderedBy`: "worker", "page" for a snapshot's first picture (see workerStalls), or
+ * `renderedBy`: "worker", "page" for a snapshot's first picture (see firstRenderHere), or
  * null when nothing was rendered (a link that could not be read).
  */
 function finishPreview(ok, renderedBy = null) {
@@ -270,7 +252,7 @@ function finishPreview(ok, renderedBy = null) {
   setPageState(ok ? "ready" : "error");
 }
 
-/** A snapshot's first picture, on this thread (only when workerStalls, see there). */
+/** A snapshot's first picture, on this thread (only in headless Chromium, see firstRenderHere). */
 async function renderHere(text) {
   const glue = await import(GLUE_URL);
   const { files } = await serverFonts;

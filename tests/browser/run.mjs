@@ -293,7 +293,18 @@ async function main() {
   const server = await startServer();
   const { base } = server;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  // Visitors' browsers do not say "HeadlessChrome", and the page draws the first picture
+  // of a headless Chromium on its own thread (www/README.md), so the tests present a
+  // regular Chrome user agent; one check below keeps the headless one.
+  const probe = await browser.newPage();
+  const headlessAgent = await probe.evaluate(() => navigator.userAgent);
+  await probe.close();
+  const visitorAgent = headlessAgent.replace("HeadlessChrome", "Chrome");
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 900 },
+    acceptDownloads: true,
+    userAgent: visitorAgent,
+  });
   const pageErrors = [];
   const newPage = async () => {
     const page = await context.newPage();
@@ -545,8 +556,7 @@ async function main() {
       expect(Buffer.from(seen.svg, "utf8").equals(want.body), "page SVG differs from the server's");
       expect(seen.instances === 0, `the page's thread instantiated WebAssembly ${seen.instances} times`);
       expect(seen.pageRenders === 0, `${seen.pageRenders} renders ran on the page's thread`);
-      // The probe and the link's spec.
-      expect(seen.answered >= 2, `the worker answered ${seen.answered} renders`);
+      expect(seen.answered >= 1, `the worker answered ${seen.answered} renders`);
       // The counter sees a main-thread instantiation when there is one.
       const after = await own.evaluate(async () => {
         const glue = await import("/pkg/renderer_wasm.js");
@@ -556,6 +566,25 @@ async function main() {
       expect(after === 1, `a deliberate initSync on the page's thread counted ${after}`);
       await own.close();
       return `${seen.answered} worker answers, 0 main-thread instances`;
+    });
+
+    await check("headless Chromium: the first picture on the page's thread, later ones in the worker", async () => {
+      expect(headlessAgent.includes("HeadlessChrome"), `the default user agent is ${headlessAgent}`);
+      const headless = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const own = await headless.newPage();
+      own.on("pageerror", (e) => pageErrors.push(e.message));
+      const want = await serverRender(base, small);
+      await open(own, fragmentLink(base, small));
+      const first = await renderedState(own);
+      expect(first.page === "ready" && first.renderedBy === "page", `page ${first.page}, rendered by ${first.renderedBy}`);
+      const firstSvg = await own.evaluate(() => window.plotbox.lastSvg);
+      expect(Buffer.from(firstSvg, "utf8").equals(want.body), "the page's SVG differs from the server's");
+      const next = await typeSpec(own, JSON.stringify({ title: "second", series: [{ type: "line", y: [3, 1, 2] }] }));
+      expect(next.page === "ready" && next.renderedBy === "worker", `next render: page ${next.page}, by ${next.renderedBy}`);
+      const pageRenders = await own.evaluate(() => window.plotbox.pageRenders);
+      expect(pageRenders === 1, `${pageRenders} renders ran on the page's thread`);
+      await headless.close();
+      return "first by the page, next by the worker";
     });
 
     await check("#spec= link past the time limit: visible deadline error, worker replaced, page responsive, next render works", async () => {
