@@ -29,9 +29,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1;
 use hyper::{Request, StatusCode};
-use hyper_util::rt::TokioIo;
+use plotbox_e2e::loopback::{connect, get_text, metric, Sender};
 use plotbox_e2e::ServeProcess;
 
 /// How often the health client asks.
@@ -246,16 +245,6 @@ impl Template {
         body.extend_from_slice(&self.tail);
         Bytes::from(body)
     }
-}
-
-type Sender = http1::SendRequest<Full<Bytes>>;
-
-async fn connect(addr: SocketAddr) -> Option<Sender> {
-    let stream = tokio::net::TcpStream::connect(addr).await.ok()?;
-    let _ = stream.set_nodelay(true);
-    let (sender, connection) = http1::handshake(TokioIo::new(stream)).await.ok()?;
-    tokio::spawn(connection);
-    Some(sender)
 }
 
 /// How one render request ended.
@@ -513,29 +502,4 @@ fn health_client(addr: SocketAddr, stop: &AtomicBool) -> Vec<Option<Duration>> {
         }
         latencies
     })
-}
-
-async fn get_text(addr: SocketAddr, path: &str) -> String {
-    let Some(mut sender) = connect(addr).await else {
-        return String::new();
-    };
-    let Ok(request) = Request::get(path)
-        .header("host", "overload")
-        .body(Full::new(Bytes::new()))
-    else {
-        return String::new();
-    };
-    match sender.send_request(request).await {
-        Ok(response) => match response.into_body().collect().await {
-            Ok(body) => String::from_utf8_lossy(&body.to_bytes()).into_owned(),
-            Err(_) => String::new(),
-        },
-        Err(_) => String::new(),
-    }
-}
-
-/// The value of a series in Prometheus text, named with its labels.
-fn metric(text: &str, series: &str) -> Option<f64> {
-    text.lines()
-        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }

@@ -35,9 +35,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1;
 use hyper::{Request, StatusCode};
-use hyper_util::rt::TokioIo;
+use plotbox_e2e::loopback::{connect, get_text, metric, Sender};
 use plotbox_e2e::ServeProcess;
 use serde_json::Value;
 
@@ -104,7 +103,7 @@ fn main() {
         Arc::clone(&mix),
     ));
     let elapsed = started.elapsed();
-    let metrics = runtime.block_on(fetch_metrics(server.addr));
+    let metrics = runtime.block_on(get_text(server.addr, "/metrics"));
 
     println!();
     println!(
@@ -645,7 +644,7 @@ async fn run(addr: SocketAddr, pid: u32, renders: u64, concurrency: u64, mix: Ar
         }
         let done = shared.done.load(Ordering::Relaxed);
         let read = Memory::read(pid);
-        let metrics = fetch_metrics(addr).await;
+        let metrics = get_text(addr, "/metrics").await;
         shared.paused.store(false, Ordering::SeqCst);
         let Some(memory) = read else {
             println!("the server (pid {pid}) is gone after {done} requests");
@@ -692,16 +691,6 @@ async fn run(addr: SocketAddr, pid: u32, renders: u64, concurrency: u64, mix: Ar
         checkpoints,
         by_label,
     }
-}
-
-type Sender = http1::SendRequest<Full<Bytes>>;
-
-async fn connect(addr: SocketAddr) -> Option<Sender> {
-    let stream = tokio::net::TcpStream::connect(addr).await.ok()?;
-    let _ = stream.set_nodelay(true);
-    let (sender, connection) = http1::handshake(TokioIo::new(stream)).await.ok()?;
-    tokio::spawn(connection);
-    Some(sender)
 }
 
 /// One keep-alive connection sending requests back to back until `renders` are issued.
@@ -947,29 +936,4 @@ fn check_svg(data: &[u8], width: u32, height: u32) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-async fn fetch_metrics(addr: SocketAddr) -> String {
-    let Some(mut sender) = connect(addr).await else {
-        return String::new();
-    };
-    let Ok(request) = Request::get("/metrics")
-        .header("host", "soak")
-        .body(Full::new(Bytes::new()))
-    else {
-        return String::new();
-    };
-    match sender.send_request(request).await {
-        Ok(response) => match response.into_body().collect().await {
-            Ok(body) => String::from_utf8_lossy(&body.to_bytes()).into_owned(),
-            Err(_) => String::new(),
-        },
-        Err(_) => String::new(),
-    }
-}
-
-/// The value of an unlabelled series in Prometheus text.
-fn metric(text: &str, series: &str) -> Option<f64> {
-    text.lines()
-        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }

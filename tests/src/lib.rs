@@ -1,5 +1,7 @@
 //! Helpers shared by the end-to-end tests in `tests/` (the tests themselves are there).
 
+pub mod loopback;
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
