@@ -26,7 +26,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
-use plotbox_e2e::ServeProcess;
+use plotbox_e2e::{env_number, percentile, ServeProcess};
 
 const CONCURRENCY: [usize; 3] = [1, 2, 16];
 const WARM_UP_REQUESTS: u64 = 50;
@@ -84,22 +84,6 @@ fn main() {
         }
     }
     drop(server);
-}
-
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Milliseconds at quantile `q` of sorted latencies.
-fn percentile(sorted: &[Duration], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1].as_secs_f64() * 1e3
 }
 
 /// W1 split around its title, so each request gets a distinct title for the cost of

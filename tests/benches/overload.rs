@@ -30,8 +30,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::{Request, StatusCode};
-use plotbox_e2e::loopback::{connect, get_text, metric, Sender};
-use plotbox_e2e::ServeProcess;
+use plotbox_e2e::loopback::{connect, exchange, get_text, metric, Sender};
+use plotbox_e2e::{env_number, percentile, ServeProcess};
 
 /// How often the health client asks.
 const HEALTH_PERIOD: Duration = Duration::from_millis(50);
@@ -185,22 +185,6 @@ fn main() {
     }
 }
 
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Milliseconds at quantile `q` of sorted latencies.
-fn percentile(sorted: &[Duration], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1].as_secs_f64() * 1e3
-}
-
 #[derive(Default)]
 struct Stats {
     next_title: AtomicU64,
@@ -265,27 +249,9 @@ async fn render_once(sender: &mut Sender, template: &Template, stats: &Stats) ->
         Ok(request) => request,
         Err(e) => return Answer::Lost(format!("building the request: {e}")),
     };
-    let exchange = async {
-        sender
-            .ready()
-            .await
-            .map_err(|e| format!("connection: {e}"))?;
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| format!("sending: {e}"))?;
-        let (parts, body) = response.into_parts();
-        let body = body
-            .collect()
-            .await
-            .map_err(|e| format!("reading the body: {e}"))?
-            .to_bytes();
-        Ok::<_, String>((parts, body))
-    };
-    let (parts, body) = match tokio::time::timeout(REQUEST_LIMIT, exchange).await {
-        Ok(Ok(answer)) => answer,
-        Ok(Err(what)) => return Answer::Lost(what),
-        Err(_) => return Answer::Lost(format!("no answer within {REQUEST_LIMIT:?}")),
+    let (parts, body) = match exchange(sender, request, REQUEST_LIMIT).await {
+        Ok(answer) => answer,
+        Err(what) => return Answer::Lost(what),
     };
     match parts.status {
         StatusCode::OK => {

@@ -34,10 +34,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::{Request, StatusCode};
-use plotbox_e2e::loopback::{connect, get_text, metric, Sender};
-use plotbox_e2e::ServeProcess;
+use plotbox_e2e::loopback::{connect, exchange, get_text, metric, Sender};
+use plotbox_e2e::{env_number, ServeProcess};
 use serde_json::Value;
 
 /// The server's render deadline: far above any render of the mix (W2 PNG, the slowest,
@@ -185,13 +185,6 @@ fn main() {
     if outcome.failures > 0 {
         std::process::exit(1);
     }
-}
-
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(default)
 }
 
 fn mib(kb: u64) -> f64 {
@@ -714,7 +707,7 @@ async fn client(addr: SocketAddr, renders: u64, shared: Arc<Shared>) {
             sender = connect(addr).await;
         }
         let verdict = match sender.as_mut() {
-            Some(sender) => exchange(sender, &planned, &shared, i).await,
+            Some(sender) => send_and_check(sender, &planned, &shared, i).await,
             None => Err("cannot connect".to_owned()),
         };
         if let Ok(mut labels) = shared.by_label.lock() {
@@ -743,7 +736,7 @@ fn cut(text: &str, n: usize) -> &str {
 }
 
 /// Sends one request and checks the answer against what was planned.
-async fn exchange(
+async fn send_and_check(
     sender: &mut Sender,
     planned: &Planned,
     shared: &Shared,
@@ -762,26 +755,7 @@ async fn exchange(
     let request = request
         .body(Full::new(planned.body.clone()))
         .map_err(|e| format!("building the request: {e}"))?;
-    let exchange = async {
-        sender
-            .ready()
-            .await
-            .map_err(|e| format!("connection: {e}"))?;
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| format!("sending: {e}"))?;
-        let (parts, body) = response.into_parts();
-        let body = body
-            .collect()
-            .await
-            .map_err(|e| format!("reading the body: {e}"))?
-            .to_bytes();
-        Ok::<_, String>((parts, body))
-    };
-    let (parts, body) = tokio::time::timeout(REQUEST_LIMIT, exchange)
-        .await
-        .map_err(|_| format!("no answer within {REQUEST_LIMIT:?}"))??;
+    let (parts, body) = exchange(sender, request, REQUEST_LIMIT).await?;
     let content_type = parts
         .headers
         .get("content-type")

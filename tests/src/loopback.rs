@@ -3,10 +3,12 @@
 //! open and share them on its own).
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;
+use hyper::http::response::Parts;
 use hyper::Request;
 use hyper_util::rt::TokioIo;
 
@@ -48,4 +50,33 @@ pub async fn get_text(addr: SocketAddr, path: &str) -> String {
 pub fn metric(text: &str, series: &str) -> Option<f64> {
     text.lines()
         .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// Sends `request` on `sender` and reads the whole answer, within `limit`. The error
+/// says which step failed, for the benches' tally of lost requests.
+pub async fn exchange(
+    sender: &mut Sender,
+    request: Request<Full<Bytes>>,
+    limit: Duration,
+) -> Result<(Parts, Bytes), String> {
+    let exchange = async {
+        sender
+            .ready()
+            .await
+            .map_err(|e| format!("connection: {e}"))?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| format!("sending: {e}"))?;
+        let (parts, body) = response.into_parts();
+        let body = body
+            .collect()
+            .await
+            .map_err(|e| format!("reading the body: {e}"))?
+            .to_bytes();
+        Ok((parts, body))
+    };
+    tokio::time::timeout(limit, exchange)
+        .await
+        .map_err(|_| format!("no answer within {limit:?}"))?
 }

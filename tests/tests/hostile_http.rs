@@ -26,7 +26,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 
-use plotbox_e2e::{listening_address, scratch, serve_command};
+use plotbox_e2e::{listening_address, scratch, serve_command, url_encode};
 
 /// Every answer must arrive within this: twice the server's `--timeout-ms`.
 const ANSWER_LIMIT: Duration = Duration::from_secs(2);
@@ -1133,19 +1133,6 @@ fn query_cases(cases: &mut Vec<Case>) {
         scale: 1.0,
         walked: false,
     });
-}
-
-/// `encodeURIComponent`: everything but unreserved characters is escaped.
-fn url_encode(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|&b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 // ---- checking answers ---------------------------------------------------------------

@@ -5,7 +5,7 @@
 //! binary for them): `scripts/test.sh` builds it first, and `plotbox_e2e::binary`
 //! fails a test that would run a binary older than its sources.
 
-use plotbox_e2e::{binary, listening_address, serve_command};
+use plotbox_e2e::{binary, listening_address, serve_command, url_encode};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -184,19 +184,6 @@ async fn post(url: &str, body: impl Into<Bytes>) -> Reply {
         &[("content-type", "application/json")],
     )
     .await
-}
-
-/// `encodeURIComponent`: everything but unreserved characters is escaped.
-fn url_encode(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|&b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 // ---- specs and pictures -------------------------------------------------------------
