@@ -38,84 +38,22 @@ fn parse_json(bytes: &[u8]) -> Result<Value, RenderError> {
         let path = if e.is_eof() {
             String::new()
         } else {
-            pointer_at(bytes, byte_offset(bytes, e.line(), e.column()))
+            syntax_error_pointer(bytes)
         };
         RenderError::invalid(path, format!("{what}: {e}"))
     })
 }
 
-/// The byte offset of serde_json's 1-based line and column (a column counts bytes).
-fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, &b)| b == b'\n')
-            .nth(line - 2)
-            .map_or(bytes.len(), |(i, _)| i + 1)
-    };
-    line_start.saturating_add(column).min(bytes.len())
-}
-
-/// The JSON Pointer of the value being read at byte `end` of a document that is
-/// well-formed up to there, so that a syntax error (`NaN`, `1e999`, broken UTF-8, a
-/// nesting too deep) inside a field names that field rather than the whole document.
-fn pointer_at(bytes: &[u8], end: usize) -> String {
-    enum Frame {
-        Array(usize),
-        /// The key being read or last read, and whether a key (not a value) comes next.
-        Object(Option<String>, bool),
-    }
-    let bytes = &bytes[..end.min(bytes.len())];
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                let start = i + 1;
-                let mut j = start;
-                while j < bytes.len() && bytes[j] != b'"' {
-                    j += if bytes[j] == b'\\' { 2 } else { 1 };
-                }
-                if let Some(Frame::Object(key, wants_key @ true)) = stack.last_mut() {
-                    let raw = &bytes[start..j.min(bytes.len())];
-                    let quoted = [&b"\""[..], raw, &b"\""[..]].concat();
-                    *key = Some(
-                        serde_json::from_slice(&quoted)
-                            .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
-                    );
-                    *wants_key = j >= bytes.len();
-                }
-                i = j;
-            }
-            b'[' => stack.push(Frame::Array(0)),
-            b'{' => stack.push(Frame::Object(None, true)),
-            b']' | b'}' => {
-                stack.pop();
-            }
-            b',' => match stack.last_mut() {
-                Some(Frame::Array(index)) => *index += 1,
-                Some(Frame::Object(key, wants_key)) => {
-                    *key = None;
-                    *wants_key = true;
-                }
-                None => {}
-            },
-            _ => {}
-        }
-        i += 1;
-    }
-    let mut pointer = String::new();
-    for frame in &stack {
-        match frame {
-            Frame::Array(index) => pointer = pointer_push(&pointer, index),
-            Frame::Object(Some(key), false) => pointer = pointer_push(&pointer, key),
-            Frame::Object(..) => break,
-        }
-    }
-    pointer
+/// The JSON Pointer of the value a syntax error (`NaN`, `1e999`, broken UTF-8, a
+/// nesting too deep) sits in, so that it names that field rather than the whole
+/// document: the document is read again with path tracking, which stops at the same
+/// error. Only failing documents pay for it.
+fn syntax_error_pointer(bytes: &[u8]) -> String {
+    let mut reader = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize::<_, Value>(&mut reader)
+        .err()
+        .map(|e| pointer_from_path(e.path()))
+        .unwrap_or_default()
 }
 
 /// The slow path of [`parse_figure`]: finds the path of an error already seen.
